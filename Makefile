@@ -1,0 +1,74 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/marathon
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install assets messages lint bench check-deploy compose-check clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; else echo "npm is required: apt-get install npm"; exit 1; fi; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+assets: node_modules/.installed
+
+messages: $(VENV)/.installed
+	$(PY) -m babel.messages.frontend compile -d locale -D django --statistics 2>&1 | tail -n 2
+
+install: $(VENV)/.installed assets messages
+
+run: install
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  Project Marathon portal: http://127.0.0.1:8000"
+	@echo "  API docs: http://127.0.0.1:8000/api/docs/   health: http://127.0.0.1:8000/healthz"
+	@echo "  Demo accounts (password: marathon-demo):"
+	@echo "    office@marathon.example (programme office, staff)   chair@marathon.example (commission chair)"
+	@echo "    expert@marathon.example (commission member)         professor@marathon.example (professor)"
+	@echo "    student@marathon.example (bachelor student)         coordinator@marathon.example (mobility coordinator)"
+	@echo ""
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is set: starting a Celery worker and beat."; \
+	  DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A marathon worker --loglevel=INFO --concurrency=2 & \
+	  DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A marathon beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	  trap 'kill 0' INT TERM EXIT; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000; \
+	else \
+	  echo "REDIS_URL is not set: tasks run eagerly in the web process (no worker needed)."; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000; \
+	fi
+
+test: install
+	bash scripts/ensure-services.sh
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 \
+	  $(PY) manage.py collectstatic --noinput -v0
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=marathon.example \
+	  SITE_URL=https://marathon.example $(PY) manage.py check --deploy --fail-level WARNING
+
+compose-check: $(VENV)/.installed
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+bench: install
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,78 @@
+"""Shared API plumbing: the one error format, pagination, and helpers for workflow endpoints."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import RuleViolation
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+def validation_error_to_dict(error: DjangoValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": list(error.messages)}
+
+
+def _message(value) -> str:
+    if isinstance(value, dict):
+        for item in value.values():
+            return _message(item)
+    if isinstance(value, list | tuple):
+        return _message(value[0]) if value else ""
+    return str(value)
+
+
+def exception_handler(exc, context):
+    """Every 4xx is `{"detail": "...", "errors": {field: [...]}}`."""
+    if isinstance(exc, RuleViolation):
+        errors = validation_error_to_dict(exc)
+        exc = Conflict(detail=_message(errors))
+        exc.field_errors = errors
+    elif isinstance(exc, DjangoValidationError):
+        errors = validation_error_to_dict(exc)
+        exc = exceptions.ValidationError(detail=errors)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        errors = {key: value if isinstance(value, list) else [value] for key, value in errors.items()}
+        detail = _message(errors) or "Invalid input."
+        field = next(iter(errors), "")
+        if field and field != "non_field_errors":
+            detail = f"{field}: {detail}"
+        response.data = {"detail": detail, "errors": errors}
+    else:
+        detail = data.get("detail", "") if isinstance(data, dict) else _message(data)
+        response.data = {"detail": str(detail), "errors": getattr(exc, "field_errors", {})}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Documents the error shape in the OpenAPI schema."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))

@@ -1,0 +1,33 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from marathon.models import University
+
+
+class Command(BaseCommand):
+    help = ("Load the demo data (idempotent): the seed's universities, areas, editions 2018-2020 "
+            "and a current one, demo accounts, and what each app adds in its `demo` module.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing when the database already holds universities.")
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and University.objects.exists():
+            self.stdout.write("Database is not empty; demo data not loaded.")
+            return
+        # Each app may ship `<app>/demo.py` with `seed(stdout)`; they run in INSTALLED_APPS
+        # order, so projects come before the apps that build on them.
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.seed(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,105 @@
+"""Core pages: home, profile, inbox, health check."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .forms import ProfileForm
+from .models import Edition
+from .services import mark_notifications_read, update_profile
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    edition = Edition.objects.current()
+    return render(request, "marathon/home.html", {
+        "edition": edition,
+        "timeline": edition.timeline() if edition else [],
+    })
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        # The form already set the new values on the instance; hand them to the service, which
+        # compares with the stored row for the audit entry.
+        user = type(request.user).objects.get(pk=request.user.pk)
+        update_profile(user=user, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("profile")
+    return render(request, "marathon/profile.html", {"form": form})
+
+
+@login_required
+def inbox(request):
+    page = Paginator(
+        request.user.notifications.only("id", "subject", "body", "url", "created_at", "read_at"),
+        25,
+    ).get_page(request.GET.get("page"))
+    return render(request, "marathon/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    count = mark_notifications_read(user=request.user, ids=ids)
+    messages.info(request, _("%(count)d notification(s) marked as read.") % {"count": count})
+    return redirect("inbox")
+
+
+@never_cache
+def healthz(request):
+    """Liveness and readiness: database, Redis (when configured), migrations applied."""
+    checks = {"database": _check_database(), "migrations": _check_migrations()}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis()
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks},
+                        status=200 if healthy else 503)
+
+
+def _check_database() -> dict:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True}
+    except Exception as exc:
+        logger.warning("Health check: database down: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _check_migrations() -> dict:
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return {"ok": not plan, "pending": len(plan)}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _check_redis() -> dict:
+    try:
+        from redis import Redis
+
+        client = Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        return {"ok": True}
+    except Exception as exc:
+        logger.warning("Health check: redis down: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+
+

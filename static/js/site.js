@@ -1,0 +1,17 @@
+// Small progressive enhancements; loaded as a file so the CSP can forbid inline scripts.
+document.addEventListener("change", (event) => {
+  const el = event.target;
+  if (el.matches("[data-autosubmit]") && el.form) el.form.requestSubmit();
+});
+document.addEventListener("click", (event) => {
+  const el = event.target.closest("[data-confirm]");
+  if (el && !window.confirm(el.dataset.confirm)) event.preventDefault();
+});
+// Progress bars: width from data-progress (inline style attributes are blocked by the CSP).
+function applyProgress(root) {
+  root.querySelectorAll("[data-progress]").forEach((bar) => {
+    bar.style.width = `${Math.max(0, Math.min(100, Number(bar.dataset.progress) || 0))}%`;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => applyProgress(document));
+document.addEventListener("htmx:afterSettle", (event) => applyProgress(event.target));

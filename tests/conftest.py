@@ -1,0 +1,82 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests import factories
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth's rate limits live in the cache; tests must not leak attempts into each other.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Use Debian's chromium; Playwright never downloads a browser here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
+            "headless": True}
+
+
+@pytest.fixture
+def live_url(live_server):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return live_server.url
+
+
+# --- personas -------------------------------------------------------------------------------
+@pytest.fixture
+def university(db):
+    return factories.UniversityFactory()
+
+
+@pytest.fixture
+def partner_university(db):
+    return factories.UniversityFactory()
+
+
+@pytest.fixture
+def edition(db):
+    return factories.EditionFactory()
+
+
+@pytest.fixture
+def student(db):
+    return factories.UserFactory(status="bachelor")
+
+
+@pytest.fixture
+def professor(db):
+    return factories.UserFactory(status="professor")
+
+
+@pytest.fixture
+def office(db):
+    return factories.UserFactory(status="researcher", is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.UserFactory(status="master")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login():
+    """`login(user)` returns a test client logged in as that user."""
+    return client_for
