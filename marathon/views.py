@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .forms import ProfileForm
-from .models import Edition
+from .models import Edition, User
 from .services import mark_notifications_read, update_profile
 
 logger = logging.getLogger(__name__)
@@ -31,12 +31,12 @@ def home(request):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # The form validates on its own copy (validation writes the new values onto its instance);
+    # the service gets an untouched copy so the audit entry records before -> after.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
-        # The form already set the new values on the instance; hand them to the service, which
-        # compares with the stored row for the audit entry.
-        user = type(request.user).objects.get(pk=request.user.pk)
-        update_profile(user=user, actor=request.user, data=form.cleaned_data)
+        update_profile(user=User.objects.get(pk=request.user.pk), actor=request.user,
+                       data={name: form.cleaned_data[name] for name in form.Meta.fields})
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")
     return render(request, "marathon/profile.html", {"form": form})

@@ -1,0 +1,26 @@
+"""Helpers for real-browser tests (Playwright, Debian chromium; see tests/conftest.py)."""
+
+from allauth.account.models import EmailAddress
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+
+def verified(user):
+    """Mark the user's e-mail as verified (login requires it when DEBUG is off)."""
+    EmailAddress.objects.update_or_create(user=user, email=user.email,
+                                          defaults={"verified": True, "primary": True})
+    return user
+
+
+def login_in_browser(page: Page, base_url: str, user, password: str = PASSWORD) -> None:
+    verified(user)
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    expect(page.locator("#nav-profile")).to_have_text(user.full_name)
+
+
+def logout_in_browser(page: Page) -> None:
+    page.click("nav form[action$='/accounts/logout/'] button")
