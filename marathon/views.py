@@ -44,10 +44,7 @@ def profile(request):
 
 @login_required
 def inbox(request):
-    page = Paginator(
-        request.user.notifications.only("id", "subject", "body", "url", "created_at", "read_at"),
-        25,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))
     return render(request, "marathon/notification_list.html", {"page": page})
 
 

@@ -104,5 +104,5 @@ def test_inbox_query_count_constant(login, student, django_assert_num_queries, r
     for i in range(rows):
         send_generic(student, subject=f"Note {i}")
     client = login(student)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get("/inbox/")
