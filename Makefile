@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 messages: $(VENV)/.installed
-	$(PY) -m babel.messages.frontend compile -d locale -D django --statistics 2>&1 | tail -n 2
+	@if [ -d locale ]; then $(PY) -m babel.messages.frontend compile -d locale -D django --statistics 2>&1 | tail -n 2; fi
 
 install: $(VENV)/.installed assets messages
 
