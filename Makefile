@@ -52,7 +52,7 @@ run: install
 
 test: install
 	bash scripts/ensure-services.sh
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 \
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 SECRET_KEY=collectstatic-only \
 	  $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -276,6 +276,10 @@ class Edition(models.Model):
     def phase(self) -> str:
         return self.phase_on(timezone.localdate())
 
+    @property
+    def phase_label(self) -> str:
+        return self.Phase(self.phase).label
+
     def timeline(self) -> list[dict]:
         today = timezone.localdate()
         steps = [
