@@ -27,7 +27,8 @@ def test_pages_load_nothing_from_outside_the_site(client, url):
 
 
 def test_check_deploy_has_no_warnings():
-    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "DEBUG": "0", "SECRET_KEY": "k" * 64 + "-production-like-secret-value",
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**base, "DEBUG": "0", "SECRET_KEY": "k" * 64 + "-production-like-secret-value",
            "ALLOWED_HOSTS": "marathon.example", "SITE_URL": "https://marathon.example",
            "SECURE_SSL_REDIRECT": "1", "SECURE_COOKIES": "1", "SECURE_HSTS_SECONDS": "31536000"}
     result = subprocess.run(
