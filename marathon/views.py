@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -53,7 +54,8 @@ def inbox(request):
 def inbox_mark_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     count = mark_notifications_read(user=request.user, ids=ids)
-    messages.info(request, _("%(count)d notification(s) marked as read.") % {"count": count})
+    messages.info(request, ngettext("%(count)d notification marked as read.",
+                                    "%(count)d notifications marked as read.", count) % {"count": count})
     return redirect("inbox")
 
 
