@@ -247,6 +247,7 @@ MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 EXPORT_ROOT = Path(env("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env(

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.test import Client
 
@@ -28,9 +29,18 @@ def browser_type_launch_args(browser_type_launch_args):
             "headless": True}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
-def live_url(live_server):
+def live_url(live_server, monkeypatch):
+    """The live server's URL. Static files are served by WhiteNoise from STATIC_ROOT (collected,
+    hashed names — as in production) instead of the test server's finder-based handler, which
+    does not know the manifest's hashed names."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setattr(StaticFilesHandler, "_should_handle", lambda self, path: False)
     return live_server.url
 
 

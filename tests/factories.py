@@ -73,3 +73,53 @@ class EditionFactory(factory.django.DjangoModelFactory):
     team_size_max = 5
     min_universities = 2
     require_degree_mix = False
+
+
+# --- projects and teams (shared by every app's tests) ---------------------------------------
+from projects.models import Membership, MembershipRole, Project, ProjectStatus, Team  # noqa: E402
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A draft project; use `approved_project_with_team()` for one with a team."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    area = factory.SubFactory(ScientificAreaFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    summary = "A joint research project of partner universities."
+    description = "Study *something* useful."
+    proposer = factory.SubFactory(UserFactory, status=User.Status.PROFESSOR)
+    team_size_min = factory.SelfAttribute("edition.team_size_min")
+    team_size_max = factory.SelfAttribute("edition.team_size_max")
+    status = ProjectStatus.DRAFT
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    project = factory.SubFactory(ProjectFactory, status=ProjectStatus.APPROVED)
+    edition = factory.SelfAttribute("project.edition")
+    name = factory.SelfAttribute("project.title")
+    capacity = factory.SelfAttribute("project.team_size_max")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    edition = factory.SelfAttribute("team.edition")
+    role = MembershipRole.MEMBER
+
+
+def approved_project_with_team(**project_fields) -> Project:
+    """An approved project, its team, and the proposer as the team's supervisor."""
+    project = ProjectFactory(status=ProjectStatus.APPROVED, **project_fields)
+    team = TeamFactory(project=project)
+    MembershipFactory(team=team, user=project.proposer, role=MembershipRole.SUPERVISOR)
+    return project
