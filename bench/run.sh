@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# make bench: a fresh PostgreSQL database at BENCH_SCALE, the production server (gunicorn, as in
+# docker-compose's web service) on 127.0.0.1, the load driver, results in bench/results.{json,md}.
+# Environment (all optional): BENCH_DB_URL, BENCH_SCALE (100), BENCH_SEED (1), BENCH_REQUESTS
+# (200 per scenario), BENCH_CONCURRENCY (4), BENCH_WORKERS (3, as docker-compose), BENCH_OUT (bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+BENCH_DB_URL=${BENCH_DB_URL:-postgres://postgres@127.0.0.1:5432/marathon_bench}
+BENCH_SCALE=${BENCH_SCALE:-100}
+BENCH_SEED=${BENCH_SEED:-1}
+BENCH_REQUESTS=${BENCH_REQUESTS:-200}
+BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-4}
+BENCH_WORKERS=${BENCH_WORKERS:-3}
+BENCH_OUT=${BENCH_OUT:-bench}
+LOG_DIR=var/bench
+mkdir -p "$LOG_DIR"
+
+bash scripts/ensure-services.sh >/dev/null
+
+# Production settings (DEBUG off), plain HTTP on loopback: no TLS redirect or secure-only cookies,
+# no TOTP for the office persona (MFA is the login's concern, not the pages' speed), e-mail to
+# nowhere, tasks run eagerly in the web process unless BENCH_REDIS_URL is given.
+export DATABASE_URL=$BENCH_DB_URL DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
+export ALLOWED_HOSTS=127.0.0.1,localhost,testserver SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+export MFA_REQUIRED_FOR_STAFF=0 EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend LOG_LEVEL=WARNING
+export REDIS_URL=${BENCH_REDIS_URL:-} BENCH_SCALE BENCH_SEED EXPORT_ROOT=$PWD/$LOG_DIR/exports MEDIA_ROOT=$PWD/$LOG_DIR/media
+
+db_name=${BENCH_DB_URL##*/}
+admin_url=${BENCH_DB_URL%/*}/postgres
+echo "== database $db_name (scale $BENCH_SCALE, seed $BENCH_SEED)"
+psql -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)" -c "CREATE DATABASE \"$db_name\""
+$PY manage.py migrate --noinput -v0
+started=$(date +%s%N)
+$PY manage.py generate_scale_data --scale "$BENCH_SCALE" --seed "$BENCH_SEED"
+export BENCH_GENERATE_SECONDS=$($PY -c "print(round(($(date +%s%N) - $started) / 1e9, 1))")
+$PY manage.py collectstatic --noinput -v0
+
+port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export SITE_URL=http://127.0.0.1:$port
+echo "== gunicorn on $SITE_URL ($BENCH_WORKERS workers)"
+.venv/bin/gunicorn marathon.wsgi --bind "127.0.0.1:$port" --workers "$BENCH_WORKERS" \
+  --access-logfile "$LOG_DIR/access.log" --error-logfile "$LOG_DIR/gunicorn.log" &
+gunicorn_pid=$!
+trap 'kill "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "$SITE_URL/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "$SITE_URL/healthz" >/dev/null || { echo "gunicorn did not come up; see $LOG_DIR/gunicorn.log" >&2; exit 1; }
+
+echo "== load: $BENCH_REQUESTS requests per scenario at concurrency $BENCH_CONCURRENCY"
+$PY -m bench.load --base-url "$SITE_URL" --requests "$BENCH_REQUESTS" --concurrency "$BENCH_CONCURRENCY" \
+  --gunicorn-pid "$gunicorn_pid" --out "$BENCH_OUT"
+echo "== results: $BENCH_OUT/results.json and $BENCH_OUT/results.md"

@@ -1,0 +1,240 @@
+"""The benchmark's scenarios, built from what is in the database (issue 7's list).
+
+Each builder returns a `Scenario` with the persona that runs it and the requests it rotates
+through, or an unavailable one with the reason (the app's models or URL do not exist yet), so
+the harness runs on any branch. The driver also marks a scenario unavailable when its first
+request answers 404/405 (the endpoint is not there yet)."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from django.apps import apps
+from django.db.models import Count, F
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from marathon.demo import DEMO_PASSWORD
+from marathon.models import Edition, ScientificArea, University, User
+
+PERSONAS = ("student", "professor", "expert", "chair", "office", "coordinator")
+
+# Targets at scale 100 with 4 concurrent clients (issue 7), p95 in milliseconds.
+PAGE_MS, API_READ_MS, SAVE_MS, STATS_MS, RESULTS_MS, EXPORT_MS = 100, 50, 50, 150, 300, 5000
+SEARCH_WORDS = ["battery", "alloys", "sensor", "grids", "implants", "corpora", "hydrogen", "solar"]
+ROTATE = 40  # distinct targets a read scenario cycles through
+
+
+@dataclass
+class Scenario:
+    name: str
+    kind: str  # page | api | write | export
+    persona: str
+    target_ms: float
+    method: str = "GET"
+    requests: list = field(default_factory=list)  # [{"path": ..., "json": ...}]
+    count: int | None = None  # requests to send (None: the run's default)
+    unavailable: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def unavailable(name, kind, persona, target_ms, reason) -> Scenario:
+    return Scenario(name=name, kind=kind, persona=persona, target_ms=target_ms, unavailable=reason)
+
+
+def persona_email(persona: str) -> str:
+    return f"{persona}@marathon.example"
+
+
+def credentials() -> dict:
+    return {p: (persona_email(p), DEMO_PASSWORD) for p in PERSONAS}
+
+
+def persona_user(persona: str) -> User | None:
+    return User.objects.filter(email=persona_email(persona)).first()
+
+
+def model(label: str, name: str):
+    try:
+        return apps.get_model(label, name)
+    except LookupError:
+        return None
+
+
+def first_url(names: list[str], *args) -> str | None:
+    for name in names:
+        for call_args in ((args,) if args else ()) + ((),):
+            try:
+                return reverse(name, args=call_args)
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def build(write_count: int = 200) -> list[Scenario]:
+    """Every scenario in report order; `write_count` sizes the list of distinct write targets."""
+    builders = [home, me_api, catalogue_page, catalogue_api, project_page, project_api, team_page,
+                team_api, lambda: join_request(write_count), assignments_page, assignments_api,
+                lambda: score_sheet_save(write_count), chair_results, stats_api, mobility_estimate,
+                xlsx_export]
+    return [builder() for builder in builders]
+
+
+def editions():
+    return list(Edition.objects.order_by("year"))
+
+
+def current_edition():
+    return Edition.objects.current()
+
+
+def home() -> Scenario:
+    return Scenario("home page (baseline)", "page", "student", PAGE_MS, requests=[{"path": "/"}])
+
+
+def me_api() -> Scenario:
+    return Scenario("profile API /me/ (baseline)", "api", "student", API_READ_MS,
+                    requests=[{"path": "/api/v1/me/"}])
+
+
+def catalogue_queries() -> list[str]:
+    edition = current_edition()
+    areas = list(ScientificArea.objects.values_list("pk", flat=True))
+    if edition is None or not areas:
+        return []
+    return [f"edition={edition.pk}&area={areas[i % len(areas)]}&search={word}&q={word}"
+            f"&has_free_places=true" for i, word in enumerate(SEARCH_WORDS)]
+
+
+def catalogue_page() -> Scenario:
+    name = "catalogue page (filtered + search)"
+    path = first_url(["projects:catalogue", "projects:list", "projects:index", "projects:project_list"])
+    if path is None:
+        return unavailable(name, "page", "student", PAGE_MS, "no catalogue URL (projects:list)")
+    return Scenario(name, "page", "student", PAGE_MS,
+                    requests=[{"path": f"{path}?{q}"} for q in catalogue_queries()])
+
+
+def catalogue_api() -> Scenario:
+    return Scenario("catalogue API (filtered + search)", "api", "student", API_READ_MS,
+                    requests=[{"path": f"/api/v1/projects/?{q}"} for q in catalogue_queries()])
+
+
+def sample_projects():
+    Project = model("projects", "Project")
+    return list(Project.objects.filter(team__isnull=False).order_by("-edition__year", "pk")
+                .select_related("team")[:ROTATE])
+
+
+def project_page() -> Scenario:
+    name = "project page"
+    try:
+        paths = [p.get_absolute_url() for p in sample_projects()]
+    except NoReverseMatch:
+        return unavailable(name, "page", "student", PAGE_MS, "no URL projects:detail")
+    return Scenario(name, "page", "student", PAGE_MS, requests=[{"path": p} for p in paths])
+
+
+def project_api() -> Scenario:
+    return Scenario("project API detail", "api", "student", API_READ_MS,
+                    requests=[{"path": f"/api/v1/projects/{p.pk}/"} for p in sample_projects()])
+
+
+def team_page() -> Scenario:
+    name = "team page"
+    try:
+        paths = [p.team.get_absolute_url() for p in sample_projects()]
+    except NoReverseMatch:
+        return unavailable(name, "page", "student", PAGE_MS, "no URL teams:detail")
+    return Scenario(name, "page", "student", PAGE_MS, requests=[{"path": p} for p in paths])
+
+
+def team_api() -> Scenario:
+    return Scenario("team API detail", "api", "student", API_READ_MS,
+                    requests=[{"path": f"/api/v1/teams/{p.team.pk}/"} for p in sample_projects()])
+
+
+def join_request(count: int) -> Scenario:
+    """The student asks to join a different open team of the current edition each time."""
+    Team = model("projects", "Team")
+    edition, student = current_edition(), persona_user("student")
+    teams = (Team.objects.filter(edition=edition)
+             .annotate(members=Count("memberships")).filter(members__lt=F("capacity"))
+             .exclude(join_requests__student=student).order_by("pk")[: count + 1])
+    body = {"motivation": "I know Python and materials testing, and would love to join."}
+    return Scenario("join request (POST)", "write", "student", PAGE_MS, method="POST",
+                    requests=[{"path": f"/api/v1/teams/{t.pk}/join-requests/", "json": body}
+                              for t in teams], count=min(count, max(len(teams) - 1, 1)))
+
+
+def assignments_page() -> Scenario:
+    name = "expert's assignment list page"
+    path = first_url(["evaluation:assignments", "evaluation:my_assignments", "evaluation:assignment_list",
+                      "evaluation:expert_home", "evaluation:index"])
+    if path is None:
+        return unavailable(name, "page", "expert", PAGE_MS, "no URL evaluation:assignments")
+    return Scenario(name, "page", "expert", PAGE_MS, requests=[{"path": path}])
+
+
+def assignments_api() -> Scenario:
+    return Scenario("expert's assignments API", "api", "expert", API_READ_MS,
+                    requests=[{"path": "/api/v1/evaluation/assignments/"}])
+
+
+def score_sheet_save(count: int) -> Scenario:
+    name = "score-sheet save (PUT)"
+    sheets = expert_sheets()
+    if not sheets:
+        return unavailable(name, "write", "expert", SAVE_MS, "no evaluation score sheets in the data")
+    return Scenario(name, "write", "expert", SAVE_MS, method="PUT",
+                    requests=[{"path": f"/api/v1/evaluation/sheets/{pk}/", "json": body}
+                              for pk, body in sheets])
+
+
+def expert_sheets() -> list:
+    """(sheet id, PUT body) of the expert's open sheets; filled in once evaluation exists."""
+    return []
+
+
+def chair_results() -> Scenario:
+    """All methods, every edition in turn (10 editions: the 1,600 projects)."""
+    paths = [f"/api/v1/evaluation/results/?edition={e.pk}" for e in editions()]
+    return Scenario("chair's results (all methods)", "api", "chair", RESULTS_MS,
+                    requests=[{"path": p} for p in paths], count=60)
+
+
+def stats_api() -> Scenario:
+    years = [e.year for e in editions()]
+    path = f"/api/v1/stats/?from={years[0]}&to={years[-1]}" if years else "/api/v1/stats/"
+    return Scenario(f"statistics API ({len(years)} years)", "api", "office", STATS_MS,
+                    requests=[{"path": path}])
+
+
+def mobility_estimate() -> Scenario:
+    universities = list(University.objects.order_by("pk").values_list("pk", flat=True))
+    kinds = mobility_kinds()
+    start = timezone.localdate() + timedelta(days=60)
+    requests = []
+    for i in range(min(ROTATE, max(len(universities) - 1, 0))):
+        home, host = universities[0], universities[1 + i % (len(universities) - 1)]
+        end = start + timedelta(days=5 + 7 * (i % 8))
+        requests.append({"path": f"/api/v1/mobilities/estimate/?home={home}&host={host}"
+                                 f"&kind={kinds[i % len(kinds)]}&start={start}&end={end}"
+                                 f"&green={'true' if i % 2 else 'false'}"})
+    return Scenario("mobility estimate API", "api", "student", API_READ_MS, requests=requests)
+
+
+def mobility_kinds() -> list[str]:
+    Mobility = model("mobility", "Mobility")
+    field_ = getattr(Mobility, "_meta", None) and next(
+        (f for f in Mobility._meta.get_fields() if f.name == "kind"), None)
+    choices = [value for value, _label in (getattr(field_, "choices", None) or [])]
+    return choices or ["student_research"]
+
+
+def xlsx_export() -> Scenario:
+    years = [e.year for e in editions()]
+    body = {"from": years[0] if years else 2018, "to": years[-1] if years else 2020, "format": "xlsx"}
+    return Scenario("XLSX export (full range)", "export", "office", EXPORT_MS, method="POST",
+                    requests=[{"path": "/api/v1/exports/", "json": body}], count=3)
