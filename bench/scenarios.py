@@ -193,8 +193,24 @@ def score_sheet_save(count: int) -> Scenario:
 
 
 def expert_sheets() -> list:
-    """(sheet id, PUT body) of the expert's open sheets; filled in once evaluation exists."""
-    return []
+    """(sheet id, PUT body) of the expert persona's draft sheets in the edition being evaluated:
+    every criterion scored, as the autosave of a full sheet sends it."""
+    ScoreSheet, Criterion = model("evaluation", "ScoreSheet"), model("evaluation", "Criterion")
+    if ScoreSheet is None or Criterion is None:
+        return []
+    sheets = list(ScoreSheet.objects.filter(
+        assignment__member__user__email=persona_email("expert"), status="draft",
+        assignment__project__edition__evaluation_start__lte=timezone.localdate(),
+        assignment__project__edition__evaluation_end__gte=timezone.localdate(),
+    ).select_related("assignment__project").order_by("pk"))
+    bodies = []
+    for i, sheet in enumerate(sheets):
+        criteria = Criterion.objects.filter(edition_id=sheet.assignment.project.edition_id)
+        scores = [{"criterion": c.pk, "value": c.scale_min + (i + j) % (c.scale_max - c.scale_min + 1),
+                   "comment": "Clear method." if j == 0 else ""} for j, c in enumerate(criteria)]
+        bodies.append((sheet.pk, {"scores": scores, "feedback": "Good progress; publish the data set.",
+                                  "confidential_note": ""}))
+    return bodies
 
 
 def chair_results() -> Scenario:

@@ -215,7 +215,8 @@ def generate(*, scale: int, seed: int = 1, stdout=None) -> Context:
 def app_steps() -> list:
     """Steps for the apps built on projects/teams; each runs only when its models exist, so
     the generator works on a branch where an app is still an empty shell."""
-    wanted = []
+    wanted = [("evaluation", "ScoreSheet", evaluation), ("mobility", "Mobility", mobility),
+              ("outcomes", "Publication", outcomes)]
     return [step for label, model, step in wanted if has_model(label, model)]
 
 
@@ -549,3 +550,423 @@ def join_requests(ctx: Context) -> None:
                                     decided_by_id=team.project.proposer_id))
     bulk(JoinRequest, rows)
     ctx.counts.update(join_requests=len(rows))
+
+
+# --- evaluation -----------------------------------------------------------------------------
+CRITERIA = [
+    ("Scientific quality", 30, "Originality, rigour and depth of the research."),
+    ("Practical value for the customer", 20, "How useful the results are to the customer."),
+    ("International teamwork", 20, "How well the mixed team worked together across universities."),
+    ("Results and outputs", 20, "Prototypes, data, publications and other outputs."),
+    ("Presentation", 10, "Clarity of the final report and the presentation."),
+]
+LEVEL_LABELS = ["poor", "fair", "good", "very good", "excellent"]
+
+
+def evaluation(ctx: Context) -> None:
+    """A commission per edition with experts of every group, five weighted criteria, ~6 experts
+    per project in the evaluated editions (load balanced, conflict-free), their score sheets:
+    all submitted in closed editions, about half in the edition being evaluated today."""
+    from evaluation.models import Commission, Criterion
+
+    evaluated = [e for e in ctx.editions if e != ctx.current_edition]
+    teams = [t for t in ctx.teams if t.edition_id != ctx.current_edition.pk]
+    per_project = max(3, min(7, round(ctx.sizes.score_sheets / max(len(teams), 1))))
+    experts = expert_pool(ctx)
+    commissions = bulk(Commission, [Commission(edition=e) for e in ctx.editions])
+    criteria = bulk(Criterion, [
+        Criterion(edition=e, name=name, guidance=guidance, weight=weight, scale_min=1, scale_max=5,
+                  level_labels=LEVEL_LABELS, position=i)
+        for e in ctx.editions for i, (name, weight, guidance) in enumerate(CRITERIA)])
+    criteria_of = {}
+    for criterion in criteria:
+        criteria_of.setdefault(criterion.edition_id, []).append(criterion)
+    members_of = commission_members(ctx, commissions, experts, per_project)
+    assignments = assign_experts(ctx, evaluated, members_of, per_project)
+    sheets, scores = score_sheets(ctx, assignments, criteria_of)
+    result_submissions(ctx, teams)
+    ctx.counts.update(commission_members=sum(len(m) for m in members_of.values()),
+                      criteria=len(criteria), assignments=len(assignments), score_sheets=sheets,
+                      scores=scores)
+
+
+def expert_pool(ctx: Context) -> list[tuple]:
+    """(user, group, organisation): host and partner professors, customer representatives,
+    investors and external experts; the chair and expert personas sit on every commission."""
+    rng = ctx.rng
+    wanted = max(10, ctx.sizes.experts)
+    professors = [u for u in ctx.supervisors if u.status == User.Status.PROFESSOR]
+    industry = list(ctx.industry)
+    pool = []
+    for user in rng.sample(professors, min(len(professors), wanted * 7 // 10)):
+        group = "host_professor" if user.university and user.university.is_host else "partner_professor"
+        if rng.random() < 0.1:
+            group = "external"
+        pool.append((user, group, None))
+    for user in rng.sample(industry, min(len(industry), wanted - len(pool))):
+        org = user.organisation
+        pool.append((user, "investor" if org and org.kind == Organisation.Kind.INVESTOR else "customer", org))
+    return pool
+
+
+def commission_members(ctx: Context, commissions: list, experts: list, per_project: int) -> dict:
+    from evaluation.models import CommissionMember
+
+    rng = ctx.rng
+    group_users = User.groups.through
+    commission_group = Group.objects.get(name=roles.COMMISSION_MEMBERS)
+    rows, members_of = [], {}
+    teams_in = {}
+    for team in ctx.teams:
+        teams_in[team.edition_id] = teams_in.get(team.edition_id, 0) + 1
+    for commission in commissions:
+        # About 30 projects per expert at most, never fewer experts than a project needs + 2.
+        size = max(per_project + 2, math.ceil(teams_in.get(commission.edition_id, 0) * per_project / 30))
+        chosen = rng.sample(experts, min(len(experts), size))
+        members = [CommissionMember(commission=commission, user=ctx.accounts["chair"],
+                                    group="partner_professor", is_chair=True),
+                   CommissionMember(commission=commission, user=ctx.accounts["expert"],
+                                    group="partner_professor")]
+        members += [CommissionMember(commission=commission, user=user, group=group, organisation=org)
+                    for user, group, org in chosen]
+        members_of[commission.edition_id] = members
+        rows += members
+    bulk(CommissionMember, rows)
+    in_group = {ctx.accounts["chair"].pk, ctx.accounts["expert"].pk}
+    extra = sorted({m.user_id for m in rows} - in_group)
+    bulk(group_users, [group_users(user_id=pk, group_id=commission_group.pk) for pk in extra])
+    return members_of
+
+
+def conflicted(member, project, team_user_ids: set) -> bool:
+    """The rules of DESIGN.md: supervises or is in the team, or the customer is their org."""
+    org_ids = {member.organisation_id, member.user.organisation_id} - {None}
+    return member.user_id in team_user_ids or (project.customer_id in org_ids)
+
+
+def assign_experts(ctx: Context, editions: list, members_of: dict, per_project: int) -> list:
+    """Load balanced (the least loaded eligible expert first), at least two groups per project,
+    no conflicts; the expert persona gets ~20 projects of the edition being evaluated."""
+    from evaluation.models import Assignment
+
+    rng = ctx.rng
+    team_users = team_user_ids(ctx)
+    rows = []
+    for edition in editions:
+        members = members_of[edition.pk]
+        load = {id(m): 0 for m in members}
+        teams = [t for t in ctx.teams if t.edition_id == edition.pk]
+        for index, team in enumerate(teams):
+            project = team.project
+            eligible = [m for m in members if not m.is_chair
+                        and not conflicted(m, project, team_users[team.pk])]
+            rng.shuffle(eligible)
+            eligible.sort(key=lambda m: load[id(m)])
+            if edition == ctx.evaluation_edition and index < 20:
+                persona = next(m for m in members if m.user_id == ctx.accounts["expert"].pk)
+                eligible.remove(persona)
+                eligible.insert(0, persona)
+            chosen = eligible[:per_project]
+            if len({m.group for m in chosen}) < 2:
+                other = next((m for m in eligible[per_project:] if m.group != chosen[0].group), None)
+                if other is not None:
+                    chosen[-1] = other
+            for member in chosen:
+                load[id(member)] += 1
+                rows.append(Assignment(member=member, project=project, automatic=True,
+                                       created_by=ctx.accounts["chair"],
+                                       created_at=at(edition.research_end, 12)))
+    return bulk(Assignment, rows)
+
+
+def team_user_ids(ctx: Context) -> dict:
+    from projects.models import Membership
+
+    ids = {}
+    for team_id, user_id in Membership.objects.filter(team__in=ctx.teams).values_list("team_id", "user_id"):
+        ids.setdefault(team_id, set()).add(user_id)
+    return ids
+
+
+def score_sheets(ctx: Context, assignments: list, criteria_of: dict) -> tuple[int, int]:
+    """Each project has a true quality and each expert a bias (harsh or lenient), so the
+    aggregation methods have something to correct. The expert persona's sheets of the edition
+    being evaluated stay drafts (the benchmark saves them)."""
+    from evaluation.models import Score, ScoreSheet, ScoreSheetRevision
+
+    rng = ctx.rng
+    quality, bias = {}, {}
+    sheets, pending_scores = [], []
+    persona = ctx.accounts["expert"].pk
+    for assignment in assignments:
+        project, member = assignment.project, assignment.member
+        edition = next(e for e in ctx.editions if e.pk == project.edition_id)
+        q = quality.setdefault(project.pk, rng.gauss(3.3, 0.7))
+        b = bias.setdefault(member.user_id, rng.gauss(0, 0.5))
+        evaluating = edition == ctx.evaluation_edition
+        submitted = not evaluating or (member.user_id != persona and rng.random() < 0.55)
+        filled = submitted or (member.user_id != persona and rng.random() < 0.6)
+        saved = at(between(rng, edition.evaluation_start, min(edition.evaluation_end, ctx.today)), 16)
+        sheet = ScoreSheet(assignment=assignment, status="submitted" if submitted else "draft",
+                           feedback="Solid work; strengthen the evaluation section." if filled else "",
+                           submitted_at=saved if submitted else None, updated_at=saved)
+        sheets.append(sheet)
+        if filled:
+            values = [max(1, min(5, round(q + b + rng.gauss(0, 0.6)))) for _ in criteria_of[edition.pk]]
+            pending_scores.append((sheet, values, criteria_of[edition.pk]))
+    bulk(ScoreSheet, sheets)
+    scores, revisions = [], []
+    for sheet, values, criteria in pending_scores:
+        for criterion, value in zip(criteria, values, strict=True):
+            scores.append(Score(sheet=sheet, criterion=criterion, value=value, scale_min=1, scale_max=5))
+        revisions.append(ScoreSheetRevision(
+            sheet=sheet, number=1, action=sheet.status, actor_id=sheet.assignment.member.user_id,
+            data={"scores": {str(c.pk): v for c, v in zip(criteria, values, strict=True)},
+                  "feedback": sheet.feedback}, created_at=sheet.updated_at))
+    bulk(Score, scores)
+    bulk(ScoreSheetRevision, revisions)
+    return len(sheets), len(scores)
+
+
+def result_submissions(ctx: Context, teams: list) -> None:
+    from evaluation.models import ResultSubmission
+
+    bulk(ResultSubmission, [
+        ResultSubmission(team=team, summary=f"Results of {team.name}: a prototype, a data set and "
+                                            f"a draft joint paper.",
+                         submitted_by_id=team.project.proposer_id,
+                         submitted_at=at(next(e for e in ctx.editions if e.pk == team.edition_id).research_end, 18))
+        for team in teams])
+
+
+# --- mobility -------------------------------------------------------------------------------
+TRAVEL_BANDS = {  # first call year: (min km, max km, standard, green) per band (DESIGN.md)
+    2021: [(10, 99, "23", None), (100, 499, "180", "210"), (500, 1999, "275", "320"),
+           (2000, 2999, "360", "410"), (3000, 3999, "530", "610"), (4000, 7999, "820", None),
+           (8000, None, "1500", None)],
+    2024: [(10, 99, "28", "56"), (100, 499, "211", "285"), (500, 1999, "309", "417"),
+           (2000, 2999, "395", "535"), (3000, 3999, "580", "785"), (4000, 7999, "1188", None),
+           (8000, None, "1735", None)],
+}
+
+
+def mobility(ctx: Context) -> None:
+    """Mobilities of team members and supervisors during their edition's research phase: never
+    two overlapping ones per person; about a third ERASMUS+-funded (never to or from a Russian
+    university from 2022 on), with the grant computed as the mobility service stores it."""
+    from mobility.models import Mobility
+
+    ensure_rate_tables()
+    rng = ctx.rng
+    members = team_user_ids(ctx)
+    users = {u.pk: u for u in ctx.people}
+    unis = {u.pk: u for u in ctx.universities}
+    busy: dict[int, date] = {}  # person -> the day after their last mobility ends
+    candidates = []
+    for team in ctx.teams:
+        for user_id in sorted(members.get(team.pk, ())):
+            user = users[user_id]
+            if user.university_id:
+                candidates.append((team, user))
+    rng.shuffle(candidates)
+    rows = []
+    for team, user in candidates:
+        if len(rows) >= ctx.sizes.mobilities:
+            break
+        row = mobility_row(ctx, team, user, unis, members, users, busy)
+        if row is not None:
+            rows.append(row)
+    bulk(Mobility, rows)
+    ctx.counts.update(mobilities=len(rows),
+                      erasmus_grants=sum(1 for r in rows if r.funding_source == "erasmus"))
+
+
+def mobility_row(ctx, team, user, unis, members, users, busy):
+    from mobility.models import Mobility
+
+    rng = ctx.rng
+    edition = next(e for e in ctx.editions if e.pk == team.edition_id)
+    student = user.is_student
+    kind = rng.choice(["student_research", "student_study"] if student else
+                      ["staff_teaching", "staff_training"])
+    length = rng.randint(14, 90) if student else rng.randint(3, 12)
+    earliest = max(edition.research_start, busy.get(user.pk, edition.research_start))
+    latest = edition.research_end - timedelta(days=length)
+    if earliest > latest:
+        return None
+    start = between(rng, earliest, latest)
+    end = start + timedelta(days=length - 1)
+    busy[user.pk] = end + timedelta(days=1)
+    hosts = sorted({users[i].university_id for i in members[team.pk]} - {None, user.university_id})
+    host = unis[rng.choice(hosts)] if hosts else rng.choice([u for u in ctx.universities
+                                                              if u.pk != user.university_id])
+    home = unis[user.university_id]
+    status = mobility_status(ctx, edition)
+    russian = "RU" in (str(home.country), str(host.country))
+    erasmus = rng.random() < 0.35 and not (russian and edition.year >= 2022) and status != "draft"
+    green = erasmus and rng.random() < 0.3
+    row = Mobility(
+        participant=user, kind=kind, home_university=home, host_university=host, edition=edition,
+        project=team.project, team=team, purpose="Joint experiments in the partner laboratory.",
+        planned_start=start, planned_end=end, status=status,
+        actual_start=start if status in ("in_progress", "completed") else None,
+        actual_end=end if status == "completed" else None,
+        rejection_reason="No budget left in this call." if status == "rejected" else "",
+        funding_source="erasmus" if erasmus else rng.choice(["university", "host", "other", "none"]),
+        erasmus_action="KA131" if erasmus else "", erasmus_call_year=start.year if erasmus else None,
+        grant_reference=f"ERA-{edition.year}-{user.pk:06d}" if erasmus else "", green_travel=green,
+        teaching_hours=8 if kind == "staff_teaching" else None,
+        created_at=at(start - timedelta(days=45)),
+        submitted_at=at(start - timedelta(days=40)) if status != "draft" else None,
+        decided_at=at(start - timedelta(days=30)) if status not in ("draft", "submitted") else None,
+        decided_by=ctx.accounts["coordinator"] if status not in ("draft", "submitted") else None,
+    )
+    if erasmus:
+        store_grant(row, home, host, kind, start, end, green)
+    return row
+
+
+def mobility_status(ctx: Context, edition: Edition) -> str:
+    rng = ctx.rng
+    if edition == ctx.current_edition:
+        return rng.choices(["draft", "submitted", "approved"], [2, 3, 5])[0]
+    return rng.choices(["completed", "cancelled", "rejected"], [90, 5, 5])[0]
+
+
+_grant_cache: dict = {}
+
+
+def store_grant(row, home, host, kind, start, end, green) -> None:
+    """The mobility service's own calculation; cached per (pair, kind, length, green, year)."""
+    from mobility.grants import estimate_grant
+
+    key = (home.pk, host.pk, kind, (end - start).days, green, start.year)
+    if key not in _grant_cache:
+        _grant_cache[key] = estimate_grant(home=home, host=host, kind=kind, start=start, end=end,
+                                           green=green)
+    grant = _grant_cache[key]
+    row.rate_table = grant.rate_table
+    row.distance_km, row.distance_band = grant.distance_km, grant.band
+    row.grant_travel_amount, row.grant_daily_rate = grant.travel_amount, grant.daily_rate
+    row.grant_days, row.grant_individual_amount = grant.days, grant.individual_amount
+    row.grant_total, row.grant_currency = grant.total, grant.currency
+    row.grant_computed_at = row.decided_at
+
+
+def ensure_rate_tables() -> None:
+    """The ERASMUS+ travel tables of DESIGN.md with example per-day rates, unless a migration
+    or the app's demo already created rate tables."""
+    from mobility.models import DailyRate, GrantRateTable, TravelBand
+
+    _grant_cache.clear()
+    if GrantRateTable.objects.exists():
+        return
+    for first, last in ((2021, 2023), (2024, None)):
+        table = GrantRateTable.objects.create(
+            name="ERASMUS+ KA131", first_call_year=first, last_call_year=last, rates_are_examples=True,
+            notes="Travel bands from the programme guide; per-day rates are examples (scale data).")
+        bulk(TravelBand, [TravelBand(table=table, min_km=lo, max_km=hi, standard_amount=std,
+                                     green_amount=green)
+                          for lo, hi, std, green in TRAVEL_BANDS[first]])
+        bulk(DailyRate, [DailyRate(table=table, country_group=group, participant_kind=kind,
+                                   amount=amount)
+                         for group, student, staff in (("1", 25, 140), ("2", 22, 120), ("3", 19, 100),
+                                                        ("partner", 19, 100))
+                         for kind, amount in (("student", student), ("staff", staff))])
+    _grant_cache.clear()
+
+
+# --- outcomes -------------------------------------------------------------------------------
+VENUES = ["Materials & Design", "IEEE Access", "Energies", "Sensors", "Applied Sciences",
+          "Proc. Int. Conf. on Computational Linguistics", "Journal of Biomedical Engineering",
+          "Proc. European Conference on Energy Systems"]
+CONFERENCES = [("Int. Conference on Materials Science", "Graz", "AT"),
+               ("European Energy Systems Forum", "Madrid", "ES"),
+               ("Computational Linguistics Days", "Berlin", "DE"),
+               ("Polytechnic Week", "St. Petersburg", "RU"),
+               ("BioMed Engineering Summit", "Cádiz", "ES")]
+
+
+def outcomes(ctx: Context) -> None:
+    """Publications (mostly joint), grant applications (mostly international) and conference
+    talks of the closed and evaluated editions' projects, in the seed's proportions
+    (10 publications : 6 grant applications : 8 conferences per ~16 projects)."""
+    from projects.outcomes.models import ConferenceParticipation, GrantApplication, Publication, PublicationAuthor
+
+    rng = ctx.rng
+    teams = [t for t in ctx.teams if t.edition_id != ctx.current_edition.pk]
+    members = team_user_ids(ctx)
+    users = {u.pk: u for u in ctx.people}
+    this_year = ctx.today.year
+    pubs, authors = [], []
+    for i in range(ctx.sizes.publications):
+        team = rng.choice(teams)
+        edition = next(e for e in ctx.editions if e.pk == team.edition_id)
+        year = min(this_year, edition.year + rng.choice([0, 0, 1]))
+        pub = Publication(project=team.project, title=f"{team.project.title}: results {i + 1}",
+                          venue=rng.choice(VENUES), type=rng.choice(["journal", "conference", "chapter"]),
+                          year=year, doi=f"10.{5000 + i % 4000}/marathon.{i}",
+                          created_by_id=team.project.proposer_id,
+                          created_at=at(date(year, 12, 1)))
+        pubs.append(pub)
+        people = rng.sample(sorted(members[team.pk]), min(len(members[team.pk]), rng.randint(2, 5)))
+        for position, user_id in enumerate(people, start=1):
+            user = users[user_id]
+            authors.append(PublicationAuthor(publication=pub, position=position, user=user,
+                                             name=user.full_name, university_id=user.university_id,
+                                             country=user.country))
+        if rng.random() < 0.2:
+            authors.append(PublicationAuthor(publication=pub, position=len(people) + 1,
+                                             name="Jane External", affiliation="Fraunhofer Institute",
+                                             country="DE"))
+    bulk(Publication, pubs)
+    bulk(PublicationAuthor, authors)
+    grants = grant_applications(ctx, teams, members, users, GrantApplication)
+    talks = conference_talks(ctx, teams, members, ConferenceParticipation)
+    ctx.counts.update(publications=len(pubs), publication_authors=len(authors),
+                      grant_applications=grants, conferences=talks)
+
+
+def grant_applications(ctx, teams, members, users, GrantApplication) -> int:
+    rng = ctx.rng
+    rows, applicants = [], []
+    for i in range(6 * ctx.sizes.scale):
+        team = rng.choice(teams)
+        edition = next(e for e in ctx.editions if e.pk == team.edition_id)
+        unis = sorted({users[u].university_id for u in members[team.pk]} - {None})
+        rows.append(GrantApplication(
+            project=team.project, programme=rng.choice(["horizon_europe", "erasmus", "national", "other"]),
+            funder="Horizon Europe MSCA", title=f"{team.project.title} (proposal {i + 1})",
+            submitted_on=between(rng, edition.research_start, edition.research_end),
+            amount=rng.randint(20, 900) * 1000, currency="EUR",
+            status=rng.choice(["submitted", "awarded", "rejected"]),
+            created_by_id=team.project.proposer_id))
+        applicants.append(unis[: rng.randint(1, 3)] if unis else [ctx.universities[0].pk])
+    bulk(GrantApplication, rows)
+    through = GrantApplication.applicants.through
+    bulk(through, [through(grantapplication_id=g.pk, university_id=u)
+                   for g, unis in zip(rows, applicants, strict=True) for u in unis])
+    return len(rows)
+
+
+def conference_talks(ctx, teams, members, ConferenceParticipation) -> int:
+    rng = ctx.rng
+    rows, presenters = [], []
+    for i in range(8 * ctx.sizes.scale):
+        team = rng.choice(teams)
+        edition = next(e for e in ctx.editions if e.pk == team.edition_id)
+        name, city, country = rng.choice(CONFERENCES)
+        start = between(rng, edition.research_start, edition.evaluation_start)
+        rows.append(ConferenceParticipation(
+            project=team.project, conference=f"{name} {start.year}", city=city, country=country,
+            start_date=start, end_date=start + timedelta(days=2),
+            contribution_title=f"{team.project.title}: talk {i + 1}", is_international=rng.random() < 0.85,
+            created_by_id=team.project.proposer_id))
+        presenters.append(rng.sample(sorted(members[team.pk]), 1))
+    bulk(ConferenceParticipation, rows)
+    through = ConferenceParticipation.presenters.through
+    field_name = ConferenceParticipation.presenters.field.m2m_field_name()
+    target = ConferenceParticipation.presenters.field.m2m_reverse_field_name()
+    bulk(through, [through(**{f"{field_name}_id": c.pk, f"{target}_id": u})
+                   for c, users in zip(rows, presenters, strict=True) for u in users])
+    return len(rows)
