@@ -21,11 +21,14 @@ bash scripts/ensure-services.sh >/dev/null
 
 # Production settings (DEBUG off), plain HTTP on loopback: no TLS redirect or secure-only cookies,
 # no TOTP for the office persona (MFA is the login's concern, not the pages' speed), e-mail to
-# nowhere, tasks run eagerly in the web process unless BENCH_REDIS_URL is given.
+# nowhere. With Redis (BENCH_REDIS_URL, default db 9 of the local server; set it to "none" for eager
+# tasks in the web process) a Celery worker runs beside gunicorn, as in docker-compose.
 export DATABASE_URL=$BENCH_DB_URL DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
 export ALLOWED_HOSTS=127.0.0.1,localhost,testserver SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
 export MFA_REQUIRED_FOR_STAFF=0 EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend LOG_LEVEL=WARNING
-export REDIS_URL=${BENCH_REDIS_URL:-} BENCH_SCALE BENCH_SEED EXPORT_ROOT=$PWD/$LOG_DIR/exports MEDIA_ROOT=$PWD/$LOG_DIR/media
+BENCH_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/9}
+[ "$BENCH_REDIS_URL" = none ] && BENCH_REDIS_URL=
+export REDIS_URL=$BENCH_REDIS_URL BENCH_SCALE BENCH_SEED EXPORT_ROOT=$PWD/$LOG_DIR/exports MEDIA_ROOT=$PWD/$LOG_DIR/media
 
 db_name=${BENCH_DB_URL##*/}
 admin_url=${BENCH_DB_URL%/*}/postgres
@@ -41,9 +44,19 @@ port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print
 export SITE_URL=http://127.0.0.1:$port
 echo "== gunicorn on $SITE_URL ($BENCH_WORKERS workers)"
 .venv/bin/gunicorn marathon.wsgi --bind "127.0.0.1:$port" --workers "$BENCH_WORKERS" \
-  --access-logfile "$LOG_DIR/access.log" --error-logfile "$LOG_DIR/gunicorn.log" &
+  --access-logfile "$LOG_DIR/access.log" --error-logfile "$LOG_DIR/gunicorn.log" 2>>"$LOG_DIR/gunicorn.log" &
 gunicorn_pid=$!
-trap 'kill "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true' EXIT
+worker_pid=
+if [ -n "$REDIS_URL" ]; then
+  .venv/bin/celery -A marathon purge -f >/dev/null 2>&1 || true
+  .venv/bin/celery -A marathon worker --concurrency=1 --loglevel=WARNING >"$LOG_DIR/worker.log" 2>&1 &
+  worker_pid=$!
+fi
+stop() {
+  for pid in $gunicorn_pid $worker_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $gunicorn_pid $worker_pid; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop EXIT
 for _ in $(seq 1 60); do
   curl -fsS "$SITE_URL/healthz" >/dev/null 2>&1 && break
   sleep 0.5
