@@ -115,6 +115,7 @@ def drive(base_url: str, session: requests.Session, scenario: dict, *, count: in
 def run_scenario(base_url: str, sessions: dict, scenario: dict, *, count: int, concurrency: int,
                  warmup: int) -> dict:
     result = {key: scenario[key] for key in ("name", "kind", "persona", "target_ms", "method")}
+    result["load_average_1m"] = round(os.getloadavg()[0], 2)  # the machine is shared: context
     if scenario["unavailable"]:
         return {**result, "available": False, "reason": scenario["unavailable"]}
     if not scenario["requests"]:
@@ -161,12 +162,15 @@ def export_once(base_url: str, session: requests.Session, spec: dict) -> tuple[i
     if response.status_code >= 400:
         return response.status_code, None
     job = response.json()
+    job_id = job.get("id")
     deadline = time.monotonic() + 300
     while str(job.get("status", "")).lower() not in DONE_STATES | FAILED_STATES and not job.get("download_url"):
         if time.monotonic() > deadline:
             return 504, None
         time.sleep(0.05)
-        poll = session.get(f"{base_url}{spec['path']}{job['id']}/", timeout=60)
+        if job_id is None:
+            return 599, None  # no id to poll: the answer does not have issue 6's shape
+        poll = session.get(f"{base_url}{spec['path']}{job_id}/", timeout=60)
         if poll.status_code >= 400:
             return poll.status_code, None
         job = poll.json()
@@ -227,8 +231,12 @@ def benchmark(base_url: str, *, count: int = 200, concurrency: int = 4, warmup: 
     sessions, failures = login_all(base_url, scenarios.credentials(), personas)
     results = []
     for scenario in built:
-        result = run_scenario(base_url, sessions, scenario, count=count, concurrency=concurrency,
-                              warmup=warmup)
+        try:
+            result = run_scenario(base_url, sessions, scenario, count=count, concurrency=concurrency,
+                                  warmup=warmup)
+        except Exception as exc:  # one broken scenario must not lose the others' figures
+            result = {key: scenario[key] for key in ("name", "kind", "persona", "target_ms", "method")}
+            result.update(available=False, reason=f"driver error: {exc!r}")
         if result["available"]:
             result["queries_per_request"] = queries.get(scenario["name"])
         log(format_line(result))

@@ -45,8 +45,8 @@ def profile(name_part: str, top: int = 30) -> None:
             print(f"{scenario.name}: {scenario.method} {spec['path']} -> {response.status_code}, "
                   f"{len(captured)} queries, {sum(float(q['time']) for q in captured.captured_queries):.3f} s in SQL")
             for query in slowest[:SQL_SHOWN]:
-                print(f"  {float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
-            explainable = slowest and slowest[0]["sql"].lstrip().upper().startswith("SELECT")
+                print(f"  {float(query['time']) * 1000:8.1f} ms  {' '.join(query['sql'].split())[:400]}")
+            explainable = slowest and slowest[0]["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
             if explainable and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[0]["sql"])

@@ -2,7 +2,8 @@
 # make bench: a fresh PostgreSQL database at BENCH_SCALE, the production server (gunicorn, as in
 # docker-compose's web service) on 127.0.0.1, the load driver, results in bench/results.{json,md}.
 # Environment (all optional): BENCH_DB_URL, BENCH_SCALE (100), BENCH_SEED (1), BENCH_REQUESTS
-# (200 per scenario), BENCH_CONCURRENCY (4), BENCH_WORKERS (3, as docker-compose), BENCH_OUT (bench).
+# (200 per scenario), BENCH_CONCURRENCY (4), BENCH_WORKERS (3, as docker-compose), BENCH_OUT (bench),
+# BENCH_REUSE_DB=1 (skip the database preparation: measure the existing bench database again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,12 +33,17 @@ export REDIS_URL=$BENCH_REDIS_URL BENCH_SCALE BENCH_SEED EXPORT_ROOT=$PWD/$LOG_D
 
 db_name=${BENCH_DB_URL##*/}
 admin_url=${BENCH_DB_URL%/*}/postgres
-echo "== database $db_name (scale $BENCH_SCALE, seed $BENCH_SEED)"
-psql -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)" -c "CREATE DATABASE \"$db_name\""
-$PY manage.py migrate --noinput -v0
-started=$(date +%s%N)
-$PY manage.py generate_scale_data --scale "$BENCH_SCALE" --seed "$BENCH_SEED"
-export BENCH_GENERATE_SECONDS=$($PY -c "print(round(($(date +%s%N) - $started) / 1e9, 1))")
+if [ "${BENCH_REUSE_DB:-0}" = 1 ]; then
+  echo "== reusing database $db_name as it is (BENCH_REUSE_DB=1)"
+else
+  echo "== database $db_name (scale $BENCH_SCALE, seed $BENCH_SEED)"
+  psql -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)" -c "CREATE DATABASE \"$db_name\""
+  $PY manage.py migrate --noinput -v0
+  started=$(date +%s%N)
+  $PY manage.py generate_scale_data --scale "$BENCH_SCALE" --seed "$BENCH_SEED"
+  BENCH_GENERATE_SECONDS=$($PY -c "print(round(($(date +%s%N) - $started) / 1e9, 1))")
+  export BENCH_GENERATE_SECONDS
+fi
 $PY manage.py collectstatic --noinput -v0
 
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
