@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.apps import apps
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ ROTATE = 40  # distinct targets a read scenario cycles through
 @dataclass
 class Scenario:
     name: str
-    kind: str  # page | api | write | export
+    kind: str  # page | api | write | export (POST, poll, download) | download (one GET of a file)
     persona: str
     target_ms: float
     method: str = "GET"
@@ -76,8 +76,9 @@ def build(write_count: int = 200) -> list[Scenario]:
     """Every scenario in report order; `write_count` sizes the list of distinct write targets."""
     builders = [home, me_api, catalogue_page, catalogue_api, project_page, project_api, team_page,
                 team_api, lambda: join_request(write_count), assignments_page, assignments_api,
-                lambda: score_sheet_save(write_count), chair_results, stats_api, mobility_estimate,
-                xlsx_export]
+                lambda: score_sheet_save(write_count), chair_dashboard_page, chair_results,
+                stats_api, stats_page, mobility_estimate, xlsx_export,
+                results_xlsx, grants_xlsx]
     return [builder() for builder in builders]
 
 
@@ -160,7 +161,8 @@ def join_request(count: int) -> Scenario:
     Team = model("projects", "Team")
     edition, student = current_edition(), persona_user("student")
     teams = (Team.objects.filter(edition=edition)
-             .annotate(members=Count("memberships")).filter(members__lt=F("capacity"))
+             .annotate(members=Count("memberships", filter=~Q(memberships__role="supervisor")))
+             .filter(members__lt=F("capacity"))
              .exclude(join_requests__student=student).order_by("pk")[: count + 1])
     body = {"motivation": "I know Python and materials testing, and would love to join."}
     return Scenario("join request (POST)", "write", "student", PAGE_MS, method="POST",
@@ -170,8 +172,8 @@ def join_request(count: int) -> Scenario:
 
 def assignments_page() -> Scenario:
     name = "expert's assignment list page"
-    path = first_url(["evaluation:assignments", "evaluation:my_assignments", "evaluation:assignment_list",
-                      "evaluation:expert_home", "evaluation:index"])
+    path = first_url(["evaluation:my_sheets", "evaluation:assignments", "evaluation:my_assignments",
+                      "evaluation:assignment_list", "evaluation:index"])
     if path is None:
         return unavailable(name, "page", "expert", PAGE_MS, "no URL evaluation:assignments")
     return Scenario(name, "page", "expert", PAGE_MS, requests=[{"path": path}])
@@ -218,6 +220,48 @@ def chair_results() -> Scenario:
     paths = [f"/api/v1/evaluation/results/?edition={e.pk}" for e in editions()]
     return Scenario("chair's results (all methods)", "api", "chair", RESULTS_MS,
                     requests=[{"path": p} for p in paths], count=60)
+
+
+def evaluation_year() -> int | None:
+    today = timezone.localdate()
+    edition = Edition.objects.filter(evaluation_start__lte=today, evaluation_end__gte=today).first()
+    return edition.year if edition else None
+
+
+def chair_dashboard_page() -> Scenario:
+    name = "chair's dashboard page (edition being evaluated)"
+    year = evaluation_year()
+    path = first_url(["evaluation:dashboard"], year) if year else None
+    if path is None:
+        return unavailable(name, "page", "chair", PAGE_MS, "no URL evaluation:dashboard")
+    return Scenario(name, "page", "chair", PAGE_MS, requests=[{"path": path}], count=60)
+
+
+def results_xlsx() -> Scenario:
+    name = "chair's results XLSX (edition being evaluated)"
+    year = evaluation_year()
+    path = first_url(["evaluation:export"], year, "xlsx") if year else None
+    if path is None:
+        return unavailable(name, "download", "chair", EXPORT_MS, "no URL evaluation:export")
+    return Scenario(name, "download", "chair", EXPORT_MS, requests=[{"path": path}], count=5)
+
+
+def grants_xlsx() -> Scenario:
+    name = "mobility grant summary XLSX"
+    path = first_url(["mobility:grants_export"], "xlsx")
+    if path is None:
+        return unavailable(name, "download", "office", EXPORT_MS, "no URL mobility:grants_export")
+    return Scenario(name, "download", "office", EXPORT_MS, requests=[{"path": path}], count=5)
+
+
+def stats_page() -> Scenario:
+    name = "statistics page (10 years)"
+    path = first_url(["reports:statistics"])
+    years = [e.year for e in editions()]
+    if path is None or not years:
+        return unavailable(name, "page", "office", STATS_MS, "no URL reports:statistics")
+    return Scenario(name, "page", "office", STATS_MS,
+                    requests=[{"path": f"{path}?from={years[0]}&to={years[-1]}"}], count=60)
 
 
 def stats_api() -> Scenario:
