@@ -255,9 +255,9 @@ def grants_xlsx() -> Scenario:
 
 
 def stats_page() -> Scenario:
-    name = "statistics page (10 years)"
-    path = first_url(["reports:statistics"])
     years = [e.year for e in editions()]
+    name = f"statistics page ({len(years)} years)"
+    path = first_url(["reports:statistics"])
     if path is None or not years:
         return unavailable(name, "page", "office", STATS_MS, "no URL reports:statistics")
     return Scenario(name, "page", "office", STATS_MS,

@@ -82,5 +82,6 @@ def test_load_driver_runs_every_available_scenario_without_errors(live_url, tmp_
         assert {"p50_ms", "p95_ms", "p99_ms", "rps", "queries_per_request"} <= set(row)
     for row in results["scenarios"]:
         assert row["available"] or row["reason"]
+        assert not row.get("reason", "").startswith("driver error"), row
     assert (tmp_path / "results.json").exists()
     assert "| scenario |" in (tmp_path / "results.md").read_text()
