@@ -861,6 +861,14 @@ def ensure_rate_tables() -> None:
     _grant_cache.clear()
     if GrantRateTable.objects.exists():
         return
+    try:  # the app's own tables (with the Programme Guide's host-country groups) when it has them
+        from mobility.demo import KA1_2024_BANDS, seed_rate_table
+    except ImportError:
+        seed_rate_table = None
+    if seed_rate_table is not None:
+        seed_rate_table()
+        seed_rate_table(first_year=2024, last_year=None, bands=KA1_2024_BANDS)
+        return
     for first, last in ((2021, 2023), (2024, None)):
         table = GrantRateTable.objects.create(
             name="ERASMUS+ KA131", first_call_year=first, last_call_year=last, rates_are_examples=True,
