@@ -1,0 +1,42 @@
+"""The catalogue's filters, shared by the page and the API (`?edition=&area=&university=...`)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from marathon.models import Edition, Organisation, ScientificArea, University
+
+from . import selectors
+from .models import Project, ProjectStatus
+
+
+class ProjectFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search",
+                                       max_length=200)
+    edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.all())
+    area = django_filters.ModelChoiceFilter(label=_("Scientific area"),
+                                            queryset=ScientificArea.objects.all())
+    university = django_filters.ModelChoiceFilter(label=_("University"),
+                                                  queryset=University.objects.all(),
+                                                  method="filter_university")
+    customer = django_filters.ModelChoiceFilter(label=_("Industry customer"),
+                                                queryset=Organisation.objects.all())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
+    has_free_places = django_filters.BooleanFilter(label=_("Has free places"),
+                                                   method="filter_free_places",
+                                                   widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Project
+        fields = ["search", "edition", "area", "university", "customer", "status",
+                  "has_free_places"]
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search_projects(queryset, value)
+
+    def filter_university(self, queryset, name, value):
+        return selectors.filter_university(queryset, value) if value else queryset
+
+    def filter_free_places(self, queryset, name, value):
+        # Only "yes" filters; an unticked box means "any".
+        return selectors.filter_has_free_places(queryset) if value else queryset
