@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from marathon.models import Edition, Organisation, ScientificArea, University
 
@@ -16,12 +18,13 @@ class ProjectFilter(django_filters.FilterSet):
     edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.all())
     area = django_filters.ModelChoiceFilter(label=_("Scientific area"),
                                             queryset=ScientificArea.objects.all())
-    university = django_filters.ModelChoiceFilter(label=_("University"),
-                                                  queryset=University.objects.all(),
-                                                  method="filter_university")
+    university = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(
+        label=_("University"), queryset=University.objects.all(), method="filter_university"))
     customer = django_filters.ModelChoiceFilter(label=_("Industry customer"),
                                                 queryset=Organisation.objects.all())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
+    # A plain schema (not a named enum component): "status" enums of several apps would collide.
+    status = extend_schema_field({"type": "string", "enum": ProjectStatus.values})(
+        django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices))
     has_free_places = django_filters.BooleanFilter(label=_("Has free places"),
                                                    method="filter_free_places",
                                                    widget=forms.CheckboxInput)

@@ -9,11 +9,17 @@ from marathon.models import User
 
 from .composition import team_composition
 from .markup import render_markdown
-from .models import DegreeLevel, Project
+from .models import DegreeLevel, Project, ProjectStatus
+
+
+@extend_schema_field({"type": "string", "enum": ProjectStatus.values}, component_name="ProjectStatus")
+class ProjectStatusField(serializers.CharField):
+    """A plain string schema, not a named enum: several apps have a "status" enum."""
 
 
 class PersonSerializer(serializers.ModelSerializer):
     university = serializers.CharField(source="university.short_name", default=None)
+    status = serializers.CharField()
 
     class Meta:
         model = User
@@ -32,6 +38,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
     edition_year = serializers.IntegerField(source="edition.year")
     area_name = serializers.CharField(source="area.name")
     customer_name = serializers.CharField(source="customer.name", default=None)
+    status = ProjectStatusField(read_only=True)
     proposer = PersonSerializer()
     team = serializers.SerializerMethodField()
     composition = serializers.SerializerMethodField()
