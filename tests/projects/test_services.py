@@ -120,7 +120,7 @@ def test_approve_creates_team_with_supervisors_and_notifies(office, proposer, co
         (proposer.pk, MembershipRole.SUPERVISOR), (co_supervisor.pk, MembershipRole.SUPERVISOR)}
     notification = Notification.objects.get(recipient=proposer)
     assert notification.kind == "project_approved"
-    assert notification.subject == 'Your project "Ship hull coatings" has been approved'
+    assert notification.subject == 'Your project “Ship hull coatings” has been approved'
     assert notification.url == f"/projects/{project.pk}/"
     assert audit_actions(project) == [("project.approved", {"status": ["submitted", "approved"]})]
 
