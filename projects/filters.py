@@ -34,6 +34,14 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["search", "edition", "area", "university", "customer", "status",
                   "has_free_places"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if name != "has_free_places":
+                css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) \
+                    else "form-control form-control-sm"
+                field.widget.attrs["class"] = css
+
     def filter_search(self, queryset, name, value):
         return selectors.search_projects(queryset, value)
 

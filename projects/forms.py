@@ -14,7 +14,7 @@ class ProjectForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
     wanted_degree_levels = forms.MultipleChoiceField(
         label=_("Wanted degree levels"), required=False, choices=DegreeLevel.choices,
-        widget=forms.CheckboxSelectMultiple)
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
 
     class Meta:
         model = Project

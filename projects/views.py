@@ -15,7 +15,7 @@ from marathon.uploads import serve_file
 from . import permissions, selectors, services
 from .filters import ProjectFilter
 from .forms import AttachmentForm, ProjectForm, RejectForm
-from .models import Project, ProjectAttachment
+from .models import DegreeLevel, Project, ProjectAttachment
 from .permissions import PUBLIC_STATUSES
 
 PAGE_SIZE = 12
@@ -48,6 +48,8 @@ def detail(request, pk):
         "can_decide": permissions.is_office(user) and project.status == "submitted",
         "can_run": permissions.can_run(user, project),
         "can_upload": permissions.can_upload(user, project),
+        "degree_levels": [DegreeLevel(v).label for v in project.wanted_degree_levels
+                          if v in DegreeLevel.values],
         "attachments": [a for a in project.attachments.all() if _may_download(user, a, project)],
         "reject_form": RejectForm(),
         "attachment_form": AttachmentForm(),
@@ -102,6 +104,19 @@ def submit(request, pk):
     project = _get_visible(request.user, pk)
     return _run(request, project, lambda: services.submit_project(project=project, actor=request.user),
                 _("The project has been submitted to the programme office."))
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    project = _get_visible(request.user, pk)
+    try:
+        services.delete_project(project=project, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(project)
+    messages.success(request, _("The draft has been deleted."))
+    return redirect("projects:mine")
 
 
 @login_required

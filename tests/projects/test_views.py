@@ -282,3 +282,19 @@ def test_download_needs_login(client, draft, proposer):
     attachment = services.upload_attachment(project=draft, actor=proposer, kind="proposal", upload=pdf())
     response = client.get(reverse("projects:download", args=[attachment.pk]))
     assert response.status_code == 302
+
+
+def test_delete_draft_by_proposer_only(login, draft, proposer, co_supervisor):
+    from projects.models import Project
+
+    login(co_supervisor).post(reverse("projects:delete", args=[draft.pk]))
+    assert Project.objects.filter(pk=draft.pk).exists()
+    response = login(proposer).post(reverse("projects:delete", args=[draft.pk]))
+    assert response.status_code == 302 and response.url == reverse("projects:mine")
+    assert not Project.objects.filter(pk=draft.pk).exists()
+
+
+def test_markdown_headings_start_below_the_page_title():
+    from projects.markup import render_markdown
+
+    assert render_markdown("# Aim\n\n## Plan") == "<h3>Aim</h3>\n<h4>Plan</h4>"
