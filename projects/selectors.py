@@ -1,16 +1,14 @@
 """Reads of projects: who sees what, the catalogue with its filters and search."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .composition import STUDENT_ROLES, team_composition
-from .models import Membership, Project, ProjectStatus
+from .models import SEARCH_CONFIG, Membership, Project, ProjectStatus, search_vector
 from .permissions import PUBLIC_STATUSES
-
-SEARCH_CONFIG = "english"
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -61,10 +59,7 @@ def search_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]
     if not text:
         return projects
     if connection.vendor == "postgresql":
-        vector = (SearchVector("title", weight="A", config=SEARCH_CONFIG)
-                  + SearchVector("keywords", weight="A", config=SEARCH_CONFIG)
-                  + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-                  + SearchVector("description", weight="C", config=SEARCH_CONFIG))
+        vector = search_vector()
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         return (projects.annotate(search=vector, rank=SearchRank(vector, query))
                 .filter(search=query).order_by("-rank", "title", "pk"))
