@@ -41,6 +41,8 @@ class ProjectFilter(django_filters.FilterSet):
                 css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) \
                     else "form-control form-control-sm"
                 field.widget.attrs["class"] = css
+            if name != "search":
+                field.widget.attrs["data-autosubmit"] = ""  # static/js/site.js; htmx swaps results
 
     def filter_search(self, queryset, name, value):
         return selectors.search_projects(queryset, value)

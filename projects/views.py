@@ -33,7 +33,9 @@ def catalogue(request):
     selectors.attach_compositions(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "projects/project_list.html", {
+    # htmx filter requests swap only the results (the form stays as the user left it).
+    template = "projects/_results.html" if request.htmx else "projects/project_list.html"
+    return render(request, template, {
         "filter": filterset, "page": page, "querystring": params.urlencode(),
     })
 

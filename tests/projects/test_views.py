@@ -298,3 +298,36 @@ def test_markdown_headings_start_below_the_page_title():
     from projects.markup import render_markdown
 
     assert render_markdown("# Aim\n\n## Plan") == "<h3>Aim</h3>\n<h4>Plan</h4>"
+
+
+def test_catalogue_htmx_request_returns_only_the_results(client):
+    approved_project_with_team(title="Partial one")
+    response = client.get(reverse("projects:catalogue"), {"search": "partial"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="col-lg-9" id="project-results">')
+    assert "Partial one" in html and "<html" not in html
+
+
+def test_project_pages_have_no_inline_script_or_style(client, login, proposer, draft):
+    project = approved_project_with_team()
+    for url in (reverse("projects:catalogue"), project.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and 'style="' not in html
+    for url in (reverse("projects:propose"), draft.get_absolute_url(), reverse("projects:mine")):
+        html = login(proposer).get(url).content.decode()
+        assert "<script>" not in html and 'style="' not in html
+
+
+def test_admin_approve_action_runs_the_service(login):
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser(email="root@example.org", password="x",
+                                                          full_name="Root", status="researcher")
+    project = submitted_project()
+    response = login(superuser).post("/admin/projects/project/", {
+        "action": "run_approve_project", "_selected_action": [project.pk]})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.APPROVED
+    assert Team.objects.filter(project=project).count() == 1
+    assert Notification.objects.filter(kind="project_approved").count() == 1
