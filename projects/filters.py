@@ -15,16 +15,19 @@ from .models import Project, ProjectStatus
 class ProjectFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search",
                                        max_length=200)
-    edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.all())
+    edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.all(),
+                                             empty_label=_("Any"))
     area = django_filters.ModelChoiceFilter(label=_("Scientific area"),
-                                            queryset=ScientificArea.objects.all())
+                                            queryset=ScientificArea.objects.all(), empty_label=_("Any"))
     university = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(
-        label=_("University"), queryset=University.objects.all(), method="filter_university"))
+        label=_("University"), queryset=University.objects.all(), method="filter_university",
+        empty_label=_("Any")))
     customer = django_filters.ModelChoiceFilter(label=_("Industry customer"),
-                                                queryset=Organisation.objects.all())
+                                                queryset=Organisation.objects.all(), empty_label=_("Any"))
     # A plain schema (not a named enum component): "status" enums of several apps would collide.
     status = extend_schema_field({"type": "string", "enum": ProjectStatus.values})(
-        django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices))
+        django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices,
+                                    empty_label=_("Published")))
     has_free_places = django_filters.BooleanFilter(label=_("Has free places"),
                                                    method="filter_free_places",
                                                    widget=forms.CheckboxInput)
