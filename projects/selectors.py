@@ -114,3 +114,22 @@ def _people():
     from marathon.models import User
 
     return User.objects.select_related("university")
+
+
+# --- for statistics (reports) ----------------------------------------------------------------
+COUNTED_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
+
+
+def counted_projects(years) -> QuerySet[Project]:
+    """Projects that count in the yearly statistics: approved, active or completed."""
+    return Project.objects.filter(edition__year__in=list(years), status__in=COUNTED_STATUSES)
+
+
+def participant_ids(years) -> set[int]:
+    """Distinct people in the counted projects of `years`: team members and supervisors
+    (proposer and co-supervisors, also when not in a team)."""
+    projects = counted_projects(years)
+    members = Membership.objects.filter(team__project__in=projects).values_list("user_id", flat=True)
+    co_supervisors = Project.co_supervisors.through.objects.filter(
+        project__in=projects).values_list("user_id", flat=True)
+    return {*members, *projects.values_list("proposer_id", flat=True), *co_supervisors}

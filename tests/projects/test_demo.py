@@ -52,3 +52,11 @@ def test_demo_is_idempotent():
     counts = (Project.objects.count(), Membership.objects.count(), User.objects.count())
     seed()
     assert (Project.objects.count(), Membership.objects.count(), User.objects.count()) == counts
+
+
+def test_statistics_selectors_count_the_demo_history():
+    from projects import selectors
+
+    seed()
+    assert selectors.counted_projects([2018, 2019, 2020]).count() == 18
+    assert len(selectors.participant_ids([2018, 2019, 2020])) == 105
