@@ -18,3 +18,12 @@ def other_professor(db):
     from tests.factories import UserFactory
 
     return UserFactory(status="professor")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, whatever language an earlier request left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
