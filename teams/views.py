@@ -45,7 +45,7 @@ def team_detail(request, pk):
     members = list(team.memberships.all())
     is_manager = selectors.can_manage_team(user, team)
     mine = next((m for m in members if m.user_id == user.pk and m.role in STUDENT_ROLES), None)
-    elsewhere = None if mine else selectors.student_membership(user, team.edition_id)
+    elsewhere = None if mine or not user.is_student else selectors.student_membership(user, team.edition_id)
     pending_mine = None
     if user.is_student and not mine:
         pending_mine = JoinRequest.objects.filter(team=team, student=user,
