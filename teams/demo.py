@@ -1,0 +1,55 @@
+"""Demo join requests and an invitation for the current edition (idempotent).
+
+Runs after the projects demo, which creates the approved projects and their teams. The demo
+student stays in no team: they only get pending requests and one invitation to answer."""
+
+from django.core.exceptions import ValidationError
+
+from marathon.models import Edition, User
+from projects.composition import team_composition
+
+from . import services
+from .models import Invitation, JoinRequest
+from .selectors import OPEN_PROJECT_STATUSES, team_supervisors, teams_with_composition
+
+DEMO_STUDENT = "student@marathon.example"
+MOTIVATION = ("I am a bachelor student at TU Graz with Python and data analysis skills, and I would "
+              "like to work in an international team on this topic.")
+
+
+def seed(stdout) -> None:
+    edition = Edition.objects.current()
+    student = User.objects.filter(email=DEMO_STUDENT).first()
+    if edition is None or student is None:
+        stdout.write("  teams: no current edition or demo student; nothing added")
+        return
+    teams = [team for team in teams_with_composition().filter(
+        edition=edition, project__status__in=OPEN_PROJECT_STATUSES) if not team_composition(team).is_full]
+    if not teams:
+        stdout.write("  teams: the current edition has no team with free places; nothing added")
+        return
+    requests = sum(_request(team, student) for team in teams[:2])
+    invitations = sum(_invite(team, student) for team in teams[2:3] or teams[:1])
+    stdout.write(f"  teams: {requests} join requests and {invitations} invitation added for {DEMO_STUDENT}")
+
+
+def _request(team, student) -> int:
+    if JoinRequest.objects.filter(team=team, student=student).exists():
+        return 0
+    try:
+        services.send_join_request(team=team, student=student, motivation=MOTIVATION, actor=student)
+    except ValidationError:
+        return 0
+    return 1
+
+
+def _invite(team, student) -> int:
+    supervisor = team_supervisors(team).first()
+    if supervisor is None or Invitation.objects.filter(team=team, student=student).exists():
+        return 0
+    try:
+        services.invite_student(team=team, student=student, actor=supervisor,
+                                message="Your profile fits our project; we would be glad to have you.")
+    except ValidationError:
+        return 0
+    return 1
