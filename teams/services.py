@@ -27,7 +27,8 @@ from .selectors import OPEN_PROJECT_STATUSES, team_supervisors, teams_with_compo
 # --- join requests ---------------------------------------------------------------------------
 def send_join_request(*, team: Team, student: User, motivation: str, actor: User) -> JoinRequest:
     """A student asks to join. Side effects: audit `join_request.sent`, notifies the team's
-    supervisors. The office may send one for a student outside the team-formation phase."""
+    supervisors. The office may send one for a student outside the team-formation phase.
+    The team lock makes a double submit meet the pending-request check, not the DB constraint."""
     if actor.pk != student.pk and not actor.is_staff:
         raise PermissionDenied(_("You can only ask to join a team for yourself."))
     if not student.is_student:
@@ -332,9 +333,10 @@ def _close_other_pending(*, student: User, team: Team, keep_request: int | None 
                                              status=InvitationStatus.PENDING).exclude(pk=keep_invitation))
     closed = {"closed_requests": sorted(requests.values_list("pk", flat=True)),
               "closed_invitations": sorted(invitations.values_list("pk", flat=True))}
-    JoinRequest.objects.filter(pk__in=closed["closed_requests"]).update(
+    # Re-filter on the status: a concurrent decline that committed first keeps its answer.
+    JoinRequest.objects.filter(pk__in=closed["closed_requests"], status=RequestStatus.PENDING).update(
         status=RequestStatus.WITHDRAWN, decided_at=now)
-    Invitation.objects.filter(pk__in=closed["closed_invitations"]).update(
+    Invitation.objects.filter(pk__in=closed["closed_invitations"], status=InvitationStatus.PENDING).update(
         status=InvitationStatus.DECLINED, decided_at=now)
     return closed
 

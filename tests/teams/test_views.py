@@ -58,6 +58,18 @@ def test_join_without_motivation_writes_nothing(login, team, student):
     assert JoinRequest.objects.count() == 0
 
 
+def test_full_team_page_says_so_without_form(login, team, student):
+    add_students(team, team.capacity)
+    html = page(login(student).get(team.get_absolute_url()))
+    assert 'id="team-full"' in html and 'id="join"' not in html
+
+
+def test_closed_formation_page_has_no_join_form(login, team, student):
+    close_formation(team.edition)
+    html = page(login(student).get(team.get_absolute_url()))
+    assert 'id="formation-closed"' in html and 'id="join"' not in html
+
+
 def test_join_when_formation_closed_shows_rule(login, team, student):
     close_formation(team.edition)
     response = login(student).post(reverse("teams:join", args=[team.pk]), {"motivation": "x"}, follow=True)
