@@ -10,9 +10,10 @@ from projects.composition import team_composition
 
 from . import services
 from .models import Invitation, JoinRequest
-from .selectors import OPEN_PROJECT_STATUSES, team_supervisors, teams_with_composition
+from .selectors import OPEN_PROJECT_STATUSES, team_supervisor_ids, team_supervisors, teams_with_composition
 
 DEMO_STUDENT = "student@marathon.example"
+DEMO_PROFESSOR = "professor@marathon.example"
 MOTIVATION = ("I am a bachelor student at TU Graz with Python and data analysis skills, and I would "
               "like to work in an international team on this topic.")
 
@@ -23,8 +24,11 @@ def seed(stdout) -> None:
     if edition is None or student is None:
         stdout.write("  teams: no current edition or demo student; nothing added")
         return
+    professor = User.objects.filter(email=DEMO_PROFESSOR).first()
     teams = [team for team in teams_with_composition().filter(
         edition=edition, project__status__in=OPEN_PROJECT_STATUSES) if not team_composition(team).is_full]
+    # The demo professor's teams first, so logging in as them shows a request to decide.
+    teams.sort(key=lambda team: professor is None or professor.pk not in team_supervisor_ids(team))
     if not teams:
         stdout.write("  teams: the current edition has no team with free places; nothing added")
         return

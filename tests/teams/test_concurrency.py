@@ -79,3 +79,15 @@ def test_one_student_accepted_into_two_teams_at_once_gets_one_membership():
                        "in only one team per edition.")
     assert Membership.objects.filter(user=student, edition=first.edition).count() == 1
     assert JoinRequest.objects.filter(student=student, status=RequestStatus.ACCEPTED).count() == 1
+
+
+def test_same_join_request_sent_twice_at_once_stores_one():
+    team = make_team()
+    student = UserFactory(status="bachelor")
+
+    results = run_together([
+        lambda: services.send_join_request(team=team, student=student, motivation="Hi", actor=student)
+        for _ in range(2)])
+
+    assert sorted(results) == ["You already have a pending request for this team.", "ok"]
+    assert JoinRequest.objects.filter(team=team, student=student).count() == 1

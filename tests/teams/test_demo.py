@@ -16,12 +16,15 @@ def test_demo_adds_requests_and_invitation_idempotently():
     edition = Edition.objects.current()
     for _ in range(3):
         make_team(edition=edition)
+    professor = User.objects.get(email=demo.DEMO_PROFESSOR)
+    theirs = make_team(edition=edition, proposer=professor)
     demo.seed(io.StringIO())
     demo.seed(io.StringIO())
     student = User.objects.get(email=demo.DEMO_STUDENT)
     assert JoinRequest.objects.filter(student=student, status=RequestStatus.PENDING).count() == 2
     assert Invitation.objects.filter(student=student, status=InvitationStatus.PENDING).count() == 1
     assert not student.memberships.exists()
+    assert JoinRequest.objects.filter(student=student, team=theirs).exists()
 
 
 def test_demo_without_teams_adds_nothing():
