@@ -42,7 +42,7 @@ class JoinRequestViewSet(viewsets.ReadOnlyModelViewSet):
 class InvitationViewSet(viewsets.ReadOnlyModelViewSet):
     """Invitations the user received, or sent by teams the user supervises (the office: all)."""
 
-    serializer_class = s.InvitationSerializer
+    serializer_class = s.TeamInvitationSerializer
     filterset_fields = ["status", "team"]
 
     def get_queryset(self):
@@ -69,16 +69,16 @@ class TeamJoinRequestCreateView(APIView):
 
 
 class TeamInvitationCreateView(APIView):
-    @extend_schema(operation_id="teams_invitation_create", request=s.InvitationCreateSerializer,
-                   responses={201: s.InvitationSerializer, **ERRORS},
+    @extend_schema(operation_id="teams_invitation_create", request=s.TeamInvitationCreateSerializer,
+                   responses={201: s.TeamInvitationSerializer, **ERRORS},
                    description="Invite a student (the team's supervisors or the office).")
     def post(self, request, pk):
         team = _team(pk)
-        data = s.InvitationCreateSerializer(data=request.data)
+        data = s.TeamInvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.invite_student(team=team, student=data.validated_data["user"],
                                              message=data.validated_data["message"], actor=request.user)
-        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(s.TeamInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class TeamLeaveView(APIView):
@@ -90,16 +90,16 @@ class TeamLeaveView(APIView):
 
 
 class TeamMemberAddView(APIView):
-    @extend_schema(operation_id="teams_member_add", request=s.MemberAddSerializer,
-                   responses={201: s.MembershipSerializer, **ERRORS},
+    @extend_schema(operation_id="teams_member_add", request=s.TeamMemberAddSerializer,
+                   responses={201: s.TeamMembershipSerializer, **ERRORS},
                    description="Add a member (programme office; capacity and one team per edition hold).")
     def post(self, request, pk):
         team = _team(pk)
-        data = s.MemberAddSerializer(data=request.data)
+        data = s.TeamMemberAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.add_member(team=team, user=data.validated_data["user"],
                                          role=data.validated_data["role"], actor=request.user)
-        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(s.TeamMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
 class TeamMemberRemoveView(APIView):
@@ -119,12 +119,12 @@ class _JoinRequestAction(APIView):
 
 class JoinRequestAcceptView(_JoinRequestAction):
     @extend_schema(operation_id="join_requests_accept", request=None,
-                   responses={200: s.MembershipSerializer, **ERRORS},
+                   responses={200: s.TeamMembershipSerializer, **ERRORS},
                    description="Accept (the team's supervisors or the office). The student's other "
                                "pending requests and invitations of the edition are closed.")
     def post(self, request, pk):
         membership = services.accept_join_request(join_request=self.join_request(pk), actor=request.user)
-        return Response(s.MembershipSerializer(membership).data)
+        return Response(s.TeamMembershipSerializer(membership).data)
 
 
 class JoinRequestDeclineView(_JoinRequestAction):
@@ -150,23 +150,23 @@ class _InvitationAction(APIView):
 
 class InvitationAcceptView(_InvitationAction):
     @extend_schema(operation_id="invitations_accept", request=None,
-                   responses={200: s.MembershipSerializer, **ERRORS})
+                   responses={200: s.TeamMembershipSerializer, **ERRORS})
     def post(self, request, pk):
         membership = services.accept_invitation(invitation=self.invitation(pk), actor=request.user)
-        return Response(s.MembershipSerializer(membership).data)
+        return Response(s.TeamMembershipSerializer(membership).data)
 
 
 class InvitationDeclineView(_InvitationAction):
     @extend_schema(operation_id="invitations_decline", request=None,
-                   responses={200: s.InvitationSerializer, **ERRORS})
+                   responses={200: s.TeamInvitationSerializer, **ERRORS})
     def post(self, request, pk):
         invitation = services.decline_invitation(invitation=self.invitation(pk), actor=request.user)
-        return Response(s.InvitationSerializer(invitation).data)
+        return Response(s.TeamInvitationSerializer(invitation).data)
 
 
 class InvitationCancelView(_InvitationAction):
     @extend_schema(operation_id="invitations_cancel", request=None,
-                   responses={200: s.InvitationSerializer, **ERRORS})
+                   responses={200: s.TeamInvitationSerializer, **ERRORS})
     def post(self, request, pk):
         invitation = services.cancel_invitation(invitation=self.invitation(pk), actor=request.user)
-        return Response(s.InvitationSerializer(invitation).data)
+        return Response(s.TeamInvitationSerializer(invitation).data)

@@ -12,7 +12,7 @@ from projects.models import Membership, MembershipRole, Team
 from .models import Invitation, JoinRequest
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class TeamPersonSerializer(serializers.ModelSerializer):
     university = serializers.CharField(source="university.short_name", default=None, read_only=True)
     university_id = serializers.IntegerField(read_only=True)
     country = CountryField(read_only=True)
@@ -23,15 +23,15 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "university_id", "university", "country", "degree_level"]
 
 
-class MemberSerializer(serializers.ModelSerializer):
-    user = PersonSerializer(read_only=True)
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = TeamPersonSerializer(read_only=True)
 
     class Meta:
         model = Membership
         fields = ["id", "user", "role", "joined_at"]
 
 
-class CompositionSerializer(serializers.Serializer):
+class TeamCompositionSerializer(serializers.Serializer):
     students = serializers.IntegerField()
     capacity = serializers.IntegerField()
     minimum = serializers.IntegerField()
@@ -49,7 +49,7 @@ class TeamSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year", read_only=True)
     free_places = serializers.SerializerMethodField()
     composition = serializers.SerializerMethodField()
-    members = MemberSerializer(source="memberships", many=True, read_only=True)
+    members = TeamMemberSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:
         model = Team
@@ -65,7 +65,7 @@ class TeamSerializer(serializers.ModelSerializer):
     def get_free_places(self, team) -> int:
         return self._composition(team).free_places
 
-    @extend_schema_field(CompositionSerializer)
+    @extend_schema_field(TeamCompositionSerializer)
     def get_composition(self, team):
         c = self._composition(team)
         return {"students": c.students, "capacity": c.capacity, "minimum": c.minimum,
@@ -75,7 +75,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class JoinRequestSerializer(serializers.ModelSerializer):
-    student = PersonSerializer(read_only=True)
+    student = TeamPersonSerializer(read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
 
     class Meta:
@@ -89,8 +89,8 @@ class JoinRequestCreateSerializer(serializers.Serializer):
     motivation = serializers.CharField(max_length=3000, trim_whitespace=True)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
-    student = PersonSerializer(read_only=True)
+class TeamInvitationSerializer(serializers.ModelSerializer):
+    student = TeamPersonSerializer(read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
 
     class Meta:
@@ -100,19 +100,19 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class TeamInvitationCreateSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), help_text=_("The id of the student to invite."))
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class TeamMembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "team", "user", "role", "joined_at"]
         read_only_fields = fields
 
 
-class MemberAddSerializer(serializers.Serializer):
+class TeamMemberAddSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     role = serializers.ChoiceField(choices=MembershipRole.choices, default=MembershipRole.MEMBER)
