@@ -32,8 +32,10 @@ def seed(stdout) -> None:
     if not teams:
         stdout.write("  teams: the current edition has no team with free places; nothing added")
         return
-    requests = sum(_request(team, student) for team in teams[:2])
-    invitations = sum(_invite(team, student) for team in teams[2:3] or teams[:1])
+    # Requests and the invitation go to different teams, so each has something to decide.
+    asked = teams[:2] if len(teams) >= 3 else teams[:1]
+    requests = sum(_request(team, student) for team in asked)
+    invitations = sum(_invite(team, student) for team in teams[len(asked):len(asked) + 1])
     stdout.write(f"  teams: {requests} join requests and {invitations} invitation added for {DEMO_STUDENT}")
 
 

@@ -33,3 +33,14 @@ def test_demo_without_teams_adds_nothing():
     demo.seed(out)
     assert "nothing added" in out.getvalue()
     assert JoinRequest.objects.count() == 0
+
+
+def test_demo_with_two_teams_asks_one_and_is_invited_by_the_other():
+    core_demo.seed(io.StringIO())
+    edition = Edition.objects.current()
+    first, second = make_team(edition=edition), make_team(edition=edition)
+    demo.seed(io.StringIO())
+    student = User.objects.get(email=demo.DEMO_STUDENT)
+    asked = set(JoinRequest.objects.filter(student=student).values_list("team", flat=True))
+    invited = set(Invitation.objects.filter(student=student).values_list("team", flat=True))
+    assert (len(asked), len(invited), asked | invited) == (1, 1, {first.pk, second.pk})
