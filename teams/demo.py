@@ -36,7 +36,7 @@ def seed(stdout) -> None:
     asked = teams[:2] if len(teams) >= 3 else teams[:1]
     requests = sum(_request(team, student) for team in asked)
     invitations = sum(_invite(team, student) for team in teams[len(asked):len(asked) + 1])
-    stdout.write(f"  teams: {requests} join requests and {invitations} invitation added for {DEMO_STUDENT}")
+    stdout.write(f"  teams: pending for {DEMO_STUDENT}: {requests} join request(s), {invitations} invitation(s)")
 
 
 def _request(team, student) -> int:
