@@ -301,6 +301,9 @@ class GrantRateTable(models.Model):
     default_country_group = models.CharField(
         _("country group for unlisted countries"), max_length=10,
         choices=CountryGroup.choices, default=CountryGroup.PARTNER)
+    rates_are_examples = models.BooleanField(
+        _("individual support rates are examples"), default=False,
+        help_text=_("Shown next to every estimate until the office enters the official rates."))
     notes = models.TextField(_("notes"), blank=True,
                              help_text=_("Source of the rates; say here when rates are examples."))
 
