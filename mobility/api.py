@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +13,8 @@ from . import selectors, services
 from .grants import estimate_grant
 from .serializers import (
     DateActionSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
     EstimateQuerySerializer,
     EstimateSerializer,
     MobilityInputSerializer,
@@ -103,6 +106,23 @@ MobilityCompleteView = _workflow_endpoint(
     "Complete a mobility in progress (needs the certificate of attendance).", DateActionSerializer)
 MobilityCancelView = _workflow_endpoint(
     "cancel", services.cancel_mobility, "Cancel a mobility.")
+
+
+class MobilityDocumentView(APIView):
+    """Upload an agreement or the certificate of attendance (multipart; type and size checked)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer, **ERRORS})
+    def post(self, request, pk):
+        mobility = _visible(request.user, pk)
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.upload_document(mobility=mobility, actor=request.user,
+                                            kind=serializer.validated_data["kind"],
+                                            upload=serializer.validated_data["file"])
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
 class MobilityEstimateView(APIView):

@@ -12,5 +12,7 @@ urlpatterns = [
     path("mobilities/<int:pk>/start/", api.MobilityStartView.as_view(), name="mobility-start"),
     path("mobilities/<int:pk>/complete/", api.MobilityCompleteView.as_view(),
          name="mobility-complete"),
+    path("mobilities/<int:pk>/documents/", api.MobilityDocumentView.as_view(),
+         name="mobility-documents"),
     path("mobilities/<int:pk>/cancel/", api.MobilityCancelView.as_view(), name="mobility-cancel"),
 ]

@@ -5,16 +5,27 @@ from rest_framework import serializers
 from marathon.models import University
 from projects.models import Project, Team
 
-from .models import FundingSource, Mobility, MobilityKind
+from .models import DocumentKind, FundingSource, Mobility, MobilityDocument, MobilityKind
 
 
-# Inline (inside allOf) rather than a `KindEnum` component: that name is taken by organisations
-# and a collision would be a schema warning (`manage.py check --deploy` fails on warnings).
-@extend_schema_field({"allOf": [{"type": "string", "enum": MobilityKind.values}],
-                      "description": ", ".join(f"`{v}`: {label}" for v, label in MobilityKind.choices)})
+def _inline_choices(choices):
+    """Document choices inline (inside allOf) rather than as a `KindEnum` component: that name
+    is taken by organisations, and a collision is a schema warning (`check --deploy` fails)."""
+    return extend_schema_field({
+        "allOf": [{"type": "string", "enum": [value for value, _label in choices]}],
+        "description": ", ".join(f"`{value}`: {label}" for value, label in choices)})
+
+
+@_inline_choices(MobilityKind.choices)
 class MobilityKindField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=MobilityKind.choices, **kwargs)
+
+
+@_inline_choices(DocumentKind.choices)
+class DocumentKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=DocumentKind.choices, **kwargs)
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -83,6 +94,20 @@ class RejectSerializer(serializers.Serializer):
 
 class DateActionSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, help_text=_("Defaults to today."))
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = DocumentKindField()
+    file = serializers.FileField()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    kind = DocumentKindField(read_only=True)
+
+    class Meta:
+        model = MobilityDocument
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
 
 
 class EstimateQuerySerializer(serializers.Serializer):

@@ -94,6 +94,8 @@ def validate_mobility(mobility: Mobility) -> None:
         errors["teaching_hours"] = _("Teaching hours apply to staff teaching only.")
     if mobility.team_id and mobility.project_id and mobility.team.project_id != mobility.project_id:
         errors["team"] = _("The team does not belong to the chosen project.")
+    elif mobility.team_id and not mobility.team.memberships.filter(user=participant).exists():
+        errors["team"] = _("You are not a member of this team.")
     if errors:
         raise ValidationError(errors)
 

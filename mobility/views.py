@@ -193,8 +193,7 @@ def mobility_reject(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The mobility is rejected; the applicant has been told why."))
-    return redirect("mobility:queue" if "queue" in request.POST else "mobility:detail", **(
-        {} if "queue" in request.POST else {"pk": pk}))
+    return redirect("mobility:detail", pk=pk)
 
 
 @login_required

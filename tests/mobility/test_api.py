@@ -211,3 +211,27 @@ def test_list_query_count_is_constant(coordinator, django_assert_num_queries, ro
     # coordinator check (groups), count, page of rows with related objects
     with django_assert_num_queries(3):
         assert client.get(URL).json()["count"] == rows
+
+
+def test_upload_certificate_over_the_api(applicant):
+    mobility = MobilityFactory(participant=applicant)
+    response = api(applicant).post(f"{URL}{mobility.pk}/documents/", {
+        "kind": "certificate", "file": SimpleUploadedFile("c.pdf", PDF, "application/pdf")},
+        format="multipart")
+    assert (response.status_code, response.json()["original_name"]) == (201, "c.pdf")
+
+
+def test_upload_wrong_type_over_the_api_is_400(applicant):
+    mobility = MobilityFactory(participant=applicant)
+    response = api(applicant).post(f"{URL}{mobility.pk}/documents/", {
+        "kind": "certificate", "file": SimpleUploadedFile("c.pdf", b"text", "text/plain")},
+        format="multipart")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["file"])
+
+
+def test_team_of_others_refused(applicant, spbpu):
+    from tests.factories import TeamFactory
+
+    team = TeamFactory()
+    response = api(applicant).post(URL, payload(applicant, spbpu, team=team.pk), format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["team"])
