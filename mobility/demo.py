@@ -36,6 +36,16 @@ KA1_2021_BANDS = [
     (4000, 7999, "820", None),
     (8000, None, "1500", None),
 ]
+# The same for calls from 2024 (Programme Guide 2024), so current estimates use current figures.
+KA1_2024_BANDS = [
+    (10, 99, "28", "56"),
+    (100, 499, "211", "285"),
+    (500, 1999, "309", "417"),
+    (2000, 2999, "395", "535"),
+    (3000, 3999, "580", "785"),
+    (4000, 7999, "1188", None),
+    (8000, None, "1735", None),
+]
 # Host-country groups of the Programme Guide 2021–2027; other countries use the partner rate.
 COUNTRY_GROUPS = {
     CountryGroup.GROUP_1: ["DK", "FI", "IS", "IE", "LI", "LU", "NO", "SE"],
@@ -85,6 +95,7 @@ HISTORY = [
 
 def seed(stdout) -> None:
     table = seed_rate_table()
+    seed_rate_table(first_year=2024, last_year=None, bands=KA1_2024_BANDS)
     coordinator = User.objects.filter(email="coordinator@marathon.example").first()
     group, _created = Group.objects.get_or_create(name=MOBILITY_COORDINATORS)
     if coordinator:
@@ -102,14 +113,14 @@ def seed(stdout) -> None:
                  f"{grants} ERASMUS+ grants")
 
 
-def seed_rate_table() -> GrantRateTable:
-    table, _created = GrantRateTable.objects.update_or_create(first_call_year=2021, defaults={
-        "name": "ERASMUS+ KA1 (KA131/KA171)", "last_call_year": 2023, "currency": "EUR",
+def seed_rate_table(*, first_year=2021, last_year=2023, bands=KA1_2021_BANDS) -> GrantRateTable:
+    table, _created = GrantRateTable.objects.update_or_create(first_call_year=first_year, defaults={
+        "name": "ERASMUS+ KA1 (KA131/KA171)", "last_call_year": last_year, "currency": "EUR",
         "travel_days": 2, "green_travel_extra_days": 4,
         "default_country_group": CountryGroup.PARTNER, "rates_are_examples": True,
-        "notes": "Travel bands: Erasmus+ Programme Guide, calls 2021–2023. "
+        "notes": f"Travel bands: Erasmus+ Programme Guide, calls from {first_year}. "
                  "Per-day individual support rates are EXAMPLES for the demo, not official."})
-    for low, high, standard, green in KA1_2021_BANDS:
+    for low, high, standard, green in bands:
         TravelBand.objects.update_or_create(table=table, min_km=low, defaults={
             "max_km": high, "standard_amount": Decimal(standard),
             "green_amount": Decimal(green) if green else None})

@@ -29,7 +29,7 @@ def test_demo_is_idempotent_with_exactly_seven_grants_2018_2020():
 
 def test_demo_ships_ka1_travel_table_2021_2023_exactly():
     seed_twice()
-    table = GrantRateTable.objects.get()
+    table = GrantRateTable.objects.get(first_call_year=2021)
     assert (table.first_call_year, table.last_call_year, table.rates_are_examples) == (2021, 2023, True)
     bands = [(b.min_km, b.max_km, str(b.standard_amount), b.green_amount and str(b.green_amount))
              for b in table.bands.all()]
@@ -38,6 +38,17 @@ def test_demo_ships_ka1_travel_table_2021_2023_exactly():
         (2000, 2999, "360.00", "410.00"), (3000, 3999, "530.00", "610.00"),
         (4000, 7999, "820.00", None), (8000, None, "1500.00", None),
     ]
+
+
+def test_demo_ships_travel_table_from_2024():
+    seed_twice()
+    table = GrantRateTable.objects.get(first_call_year=2024)
+    assert table.last_call_year is None
+    assert [(b.min_km, str(b.standard_amount), b.green_amount and str(b.green_amount))
+            for b in table.bands.all()] == [
+        (10, "28.00", "56.00"), (100, "211.00", "285.00"), (500, "309.00", "417.00"),
+        (2000, "395.00", "535.00"), (3000, "580.00", "785.00"), (4000, "1188.00", None),
+        (8000, "1735.00", None)]
 
 
 def test_demo_grants_have_stored_amounts():
