@@ -310,3 +310,15 @@ def test_home_equals_host_refused_by_database():
     university = UniversityFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         MobilityFactory(home_university=university, host_university=university)
+
+
+def test_without_coordinators_the_programme_office_is_notified(office):
+    submitted()
+    assert [n.recipient for n in Notification.objects.filter(kind="mobility_submitted")] == [office]
+
+
+def test_submission_notification_is_rendered_from_templates(coordinator, spbpu):
+    mobility = submitted(host_university=spbpu)
+    note = Notification.objects.get(recipient=coordinator)
+    assert note.subject == f"Mobility application: {mobility.participant} to SPbPU"
+    assert "Please approve or reject it." in note.body
