@@ -1,13 +1,15 @@
 """Celery tasks of mobility: thin and idempotent."""
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from .models import BLOCKING_STATUSES, DocumentKind, Mobility
 from .services import send_certificate_reminder
 
 
-@shared_task(name="mobility.send_certificate_reminders", acks_late=True)
+@shared_task(name="mobility.send_certificate_reminders", acks_late=True,
+             autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
 def send_certificate_reminders() -> int:
     """Daily: remind participants whose stay has ended to upload the certificate (once each)."""
     due = (

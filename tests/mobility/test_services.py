@@ -322,3 +322,12 @@ def test_submission_notification_is_rendered_from_templates(coordinator, spbpu):
     note = Notification.objects.get(recipient=coordinator)
     assert note.subject == f"Mobility application: {mobility.participant} to SPbPU"
     assert "Please approve or reject it." in note.body
+
+
+def test_upload_refuses_too_large_file(settings):
+    settings.UPLOAD_MAX_BYTES = 10
+    mobility = MobilityFactory()
+    with pytest.raises(ValidationError, match="too large"):
+        services.upload_document(mobility=mobility, actor=mobility.participant,
+                                 kind=DocumentKind.CERTIFICATE, upload=pdf())
+    assert not mobility.documents.exists()
