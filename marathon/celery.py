@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
 # --- evaluation ---
 
 # --- mobility ---
+app.conf.beat_schedule["mobility-certificate-reminders"] = {
+    "task": "mobility.send_certificate_reminders",
+    "schedule": crontab(hour=8, minute=15),
+}
 
 # --- reports ---
 
