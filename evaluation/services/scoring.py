@@ -114,6 +114,8 @@ def submit_score_sheet(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
         if sheet.status == SheetStatus.SUBMITTED:
             raise RuleViolation(_("This sheet is already submitted."))
         present = set(Score.objects.filter(sheet=sheet).values_list("criterion_id", flat=True))
+        if not present:
+            raise ValidationError({"scores": [_("Score at least one criterion before submitting.")]})
         missing = _missing_required(sheet, present)
         if missing:
             raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
