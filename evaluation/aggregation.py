@@ -134,8 +134,9 @@ def icc_oneway(ratings: list[Rating]) -> dict | None:
     if a < 2 or n_total - a < 1:
         return None
     grand = statistics.fmean(x for g in groups for x in g)
-    ss_between = sum(len(g) * (statistics.fmean(g) - grand) ** 2 for g in groups)
-    ss_within = sum((x - statistics.fmean(g)) ** 2 for g in groups for x in g)
+    means = [statistics.fmean(g) for g in groups]
+    ss_between = sum(len(g) * (m - grand) ** 2 for g, m in zip(groups, means, strict=True))
+    ss_within = sum((x - m) ** 2 for g, m in zip(groups, means, strict=True) for x in g)
     ms_between = ss_between / (a - 1)
     ms_within = ss_within / (n_total - a)
     k0 = (n_total - sum(len(g) ** 2 for g in groups) / n_total) / (a - 1)

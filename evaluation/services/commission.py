@@ -76,6 +76,8 @@ def declare_conflict(*, member: CommissionMember, project: Project, reason: str,
     if project.edition_id != member.commission.edition_id:
         raise ValidationError({"project": [_("The project is not in this commission's edition.")]})
     with transaction.atomic():
+        # Serialised with scoring and assignment of this expert (they lock the same row).
+        CommissionMember.objects.select_for_update().filter(pk=member.pk).first()
         conflict, created = ConflictOfInterest.objects.get_or_create(
             member=member, project=project,
             defaults={"source": ConflictSource.DECLARED, "reason": reason[:500]})

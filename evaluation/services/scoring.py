@@ -11,7 +11,7 @@ from marathon.services import record_audit
 from marathon.uploads import DOCUMENTS, validate_upload
 from projects.models import Membership, Team
 
-from ..models import Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
+from ..models import CommissionMember, Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
 from .commission import ensure_no_conflict
 
 
@@ -22,6 +22,8 @@ def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
              .select_related("assignment__member__user", "assignment__member__commission__edition",
                              "assignment__project").get(pk=sheet.pk))
     member = sheet.assignment.member
+    # The member row is the lock that declaring a conflict and assigning also take.
+    CommissionMember.objects.select_for_update().filter(pk=member.pk).first()
     if member.user_id != actor.pk:
         raise PermissionDenied(_("Only the expert assigned to this sheet can change it."))
     edition = member.commission.edition

@@ -138,3 +138,16 @@ def test_aggregate_flags_rank_moves_between_methods():
 
 def test_aggregate_of_nothing():
     assert aggregate([], threshold=25) == {"projects": {}, "agreement": None}
+
+
+def test_aggregate_scales_to_8000_sheets():
+    import random
+    import time
+
+    rng = random.Random(1)
+    ratings = [r(e, p, rng.uniform(0, 100), f"g{e % 5}") for p in range(1600)
+               for e in rng.sample(range(300), 5)]
+    started = time.perf_counter()
+    result = aggregate(ratings, threshold=25)
+    assert len(result["projects"]) == 1600 and result["agreement"]["sheets"] == 8000
+    assert time.perf_counter() - started < 2.0
