@@ -15,7 +15,15 @@ from projects.models import Membership, Team
 
 from . import exports, selectors, services
 from .forms import AssignForm, AutoAssignForm, ConflictForm, ResultSubmissionForm, ScoreSheetForm
-from .models import Commission, CommissionMember, ResultSnapshot, ResultSubmission, ScoreSheet, SheetStatus
+from .models import (
+    Commission,
+    CommissionMember,
+    ConflictOfInterest,
+    ResultSnapshot,
+    ResultSubmission,
+    ScoreSheet,
+    SheetStatus,
+)
 
 
 # --- scoped lookups ------------------------------------------------------------------------
@@ -169,6 +177,8 @@ def dashboard(request, year):
         "experts": selectors.progress_by_expert(commission),
         "projects": selectors.progress_by_project(commission),
         "results": selectors.compute_results(commission),
+        "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
+        .select_related("member__user", "project"),
         "assign_form": AssignForm(commission=commission,
                                   projects=selectors.projects_to_evaluate(commission.edition)),
         "auto_form": AutoAssignForm(),

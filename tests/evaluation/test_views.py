@@ -211,7 +211,7 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
                                   feedback="ok")
         services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
     client = login(chair)
-    with django_assert_num_queries(PAGE_BASE + 11):
+    with django_assert_num_queries(PAGE_BASE + 12):
         response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
     assert response.content.decode().count("<tr><td>Project ") == rows
 
