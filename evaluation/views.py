@@ -261,15 +261,16 @@ def export(request, year, fmt):
 
 
 # --- everyone ------------------------------------------------------------------------------
-@login_required
 def results_index(request):
+    """Published results are public; members of teams also find their results submission here."""
     snapshots = ResultSnapshot.objects.select_related("commission__edition").order_by("-commission__edition__year")
-    teams = Team.objects.filter(memberships__user=request.user).select_related("edition", "result_submission")
+    teams = Team.objects.none()
+    if request.user.is_authenticated:
+        teams = Team.objects.filter(memberships__user=request.user).select_related("edition", "result_submission")
     return render(request, "evaluation/results_index.html", {"snapshots": snapshots, "teams": teams,
                                                              "today": timezone.localdate()})
 
 
-@login_required
 def results(request, year):
     commission = selectors.commission_for_year(year)
     snapshot = selectors.published_snapshot(commission) if commission else None

@@ -239,3 +239,13 @@ def test_results_index_query_count(login, team_member, rows, django_assert_num_q
         MembershipFactory(user=team_member, role=MembershipRole.SUPERVISOR)
     with django_assert_num_queries(PAGE_BASE + 2):
         client.get(reverse("evaluation:results_index"))
+
+
+def test_anonymous_sees_published_ranking_only(client, published, project, edition):
+    html = client.get(reverse("evaluation:results", args=[edition.year])).content.decode()
+    assert project.title in html and "Great teamwork" not in html
+    assert client.get(reverse("evaluation:results_index")).status_code == 200
+
+
+def test_anonymous_sees_nothing_before_publishing(client, commission, edition):
+    assert client.get(reverse("evaluation:results", args=[edition.year])).status_code == 404
