@@ -183,3 +183,11 @@ def test_csv_and_xlsx_exports_hold_every_method(commission, scored):
 def test_export_neutralises_formulas():
     assert exports._safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert exports._safe(3) == 3
+
+
+def test_beat_schedule_runs_reminders_daily():
+    from marathon.celery import app
+
+    entry = app.conf.beat_schedule["evaluation-deadline-reminders"]
+    assert entry["task"] == "evaluation.send_deadline_reminders"
+    assert send_deadline_reminders_task.name == "evaluation.send_deadline_reminders"
