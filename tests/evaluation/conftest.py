@@ -12,6 +12,12 @@ from tests.factories import MembershipFactory, UserFactory, approved_project_wit
 from .factories import CommissionFactory, CriterionFactory
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded reports go to a temporary directory, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def commission(edition):
     return CommissionFactory(edition=edition)
