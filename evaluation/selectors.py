@@ -118,6 +118,20 @@ def assignments_visible_to(user: User):
     return Assignment.objects.filter(Q(member__user=user) | Q(member__commission__in=chaired))
 
 
+def sheets_of_project(commission: Commission, project: Project) -> list[dict]:
+    """Each sheet of the project with its weighted score (two queries: sheets and scores)."""
+    sheets = list(ScoreSheet.objects.filter(assignment__member__commission=commission, assignment__project=project)
+                  .select_related("assignment__member__user").order_by("assignment__member__user__full_name"))
+    specs = {c.pk: aggregation.CriterionSpec(float(c.weight), c.scale_min, c.scale_max)
+             for c in criteria_of(commission.edition)}
+    values = defaultdict(dict)
+    for sheet_id, criterion_id, value in Score.objects.filter(sheet__in=sheets).values_list(
+            "sheet_id", "criterion_id", "value"):
+        values[sheet_id][criterion_id] = value
+    return [{"sheet": s, "member": s.assignment.member, "score": aggregation.sheet_score(values[s.pk], specs)}
+            for s in sheets]
+
+
 def progress_by_expert(commission: Commission):
     submitted = Q(assignments__sheet__status=SheetStatus.SUBMITTED)
     return (commission.members.select_related("user")

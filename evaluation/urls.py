@@ -11,6 +11,7 @@ urlpatterns = [
     path("submissions/<int:pk>/<str:kind>/", views.submission_file, name="submission_file"),
     path("conflicts/declare/", views.declare_conflict, name="declare_conflict"),
     path("commission/<int:year>/", views.dashboard, name="dashboard"),
+    path("commission/<int:year>/projects/<int:project_pk>/", views.project_sheets, name="project_sheets"),
     path("commission/<int:year>/assign/", views.assign, name="assign"),
     path("commission/<int:year>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("commission/<int:year>/remind/", views.remind, name="remind"),

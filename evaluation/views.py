@@ -185,6 +185,16 @@ def dashboard(request, year):
     })
 
 
+@login_required
+def project_sheets(request, year, project_pk):
+    """The chair's view of one project's individual sheets (authors, scores, confidential notes)."""
+    commission = get_commission_for_chair(request.user, year)
+    project = get_object_or_404(selectors.projects_to_evaluate(commission.edition), pk=project_pk)
+    return render(request, "evaluation/project_sheets.html", {
+        "commission": commission, "project": project,
+        "sheets": selectors.sheets_of_project(commission, project)})
+
+
 def _dashboard_action(request, year, action):
     commission = get_commission_for_chair(request.user, year)
     try:

@@ -213,7 +213,7 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
     client = login(chair)
     with django_assert_num_queries(PAGE_BASE + 12):
         response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
-    assert response.content.decode().count("<tr><td>Project ") == rows
+    assert response.content.decode().count('class="project-progress"') == rows
 
 
 @pytest.mark.parametrize("rows", [1, 5])
@@ -249,3 +249,24 @@ def test_anonymous_sees_published_ranking_only(client, published, project, editi
 
 def test_anonymous_sees_nothing_before_publishing(client, commission, edition):
     assert client.get(reverse("evaluation:results", args=[edition.year])).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_project_sheets_query_count(login, commission, chair, project, edition, criteria, rows,
+                                    django_assert_num_queries):
+    for group in [ExpertGroup.CUSTOMER] * rows:
+        member = seat(commission, group=group)
+        sheet = services.assign_expert(member=member, project=project, actor=chair).sheet
+        services.save_score_sheet(sheet=sheet, actor=member.user, scores=full_scores(criteria, [5, 1]),
+                                  confidential_note="between us")
+    client = login(chair)
+    url = reverse("evaluation:project_sheets", args=[edition.year, project.pk])
+    with django_assert_num_queries(PAGE_BASE + 6):
+        response = client.get(url)
+    html = response.content.decode()
+    assert html.count('class="sheet-row"') == rows and "75.0" in html and "between us" in html
+
+
+def test_project_sheets_not_for_experts(login, commission, expert, project, edition):
+    url = reverse("evaluation:project_sheets", args=[edition.year, project.pk])
+    assert login(expert).get(url).status_code == 404
