@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -22,14 +23,14 @@ EDITION_PARAM = OpenApiParameter("edition", int, description="Edition id.")
 def _commission(edition: Edition) -> Commission:
     commission = Commission.objects.select_related("edition").filter(edition=edition).first()
     if commission is None:
-        raise NotFound("This edition has no commission.")
+        raise NotFound(_("This edition has no commission."))
     return commission
 
 
 def _edition_from_query(request) -> Edition:
     value = request.query_params.get("edition", "")
     if not value.isdigit():
-        raise ValidationError({"edition": ["Give the edition id."]})
+        raise ValidationError({"edition": [_("Give the edition id.")]})
     return get_object_or_404(Edition, pk=int(value))
 
 
@@ -68,7 +69,7 @@ class AssignmentListCreate(generics.ListAPIView):
         project, user = data.validated_data["project"], data.validated_data["expert"]
         member = CommissionMember.objects.filter(commission__edition_id=project.edition_id, user=user).first()
         if member is None:
-            raise ValidationError({"expert": ["This person is not a member of the edition's commission."]})
+            raise ValidationError({"expert": [_("This person is not a member of the edition's commission.")]})
         assignment = services.assign_expert(member=member, project=project, actor=request.user)
         return Response(serializers.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -150,7 +151,7 @@ class ConflictCreate(APIView):
         member = CommissionMember.objects.filter(commission__edition_id=project.edition_id,
                                                  user=request.user).select_related("commission").first()
         if member is None:
-            raise PermissionDenied("You are not a member of this edition's commission.")
+            raise PermissionDenied(_("You are not a member of this edition's commission."))
         conflict = services.declare_conflict(member=member, project=project, reason=data.validated_data["reason"],
                                              actor=request.user)
         return Response(serializers.ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
@@ -169,7 +170,7 @@ class Results(APIView):
                              "published": snapshot.data if snapshot else None,
                              "live": selectors.compute_results(commission)})
         if snapshot is None:
-            raise NotFound("The results of this edition are not published yet.")
+            raise NotFound(_("The results of this edition are not published yet."))
         return Response({"edition": commission.edition.year,
                          "published": selectors.public_results(snapshot, request.user)})
 
