@@ -144,11 +144,13 @@ def auto_assign(*, commission: Commission, per_project: int, actor: User) -> lis
         record_detected_conflicts(commission)
         members = {m.pk: m for m in commission.members.select_related("user")}
         projects = {p.pk: p for p in selectors.projects_to_evaluate(commission.edition)}
+        conflicts = selectors.conflict_pairs(commission)
+        # A conflicted assignment produces no sheet that counts: the project needs a replacement.
         existing = set(Assignment.objects.filter(member__commission=commission)
-                       .values_list("member_id", "project_id"))
+                       .values_list("member_id", "project_id")) - conflicts
         plan = plan_assignment(
             experts={pk: m.group for pk, m in members.items()}, projects=sorted(projects),
-            per_project=per_project, existing=existing, conflicts=selectors.conflict_pairs(commission))
+            per_project=per_project, existing=existing, conflicts=conflicts)
         if not plan.ok:
             raise RuleViolation({"per_project": [_problem_text(p, why, projects) for p, why in plan.problems.items()]})
         created = Assignment.objects.bulk_create(

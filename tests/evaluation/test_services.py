@@ -275,3 +275,15 @@ def test_results_submission_closes_when_evaluation_starts(project, team_member, 
     close_evaluation(edition)
     with pytest.raises(RuleViolation):
         services.submit_results(team=project.team, actor=team_member, summary="late")
+
+
+def test_auto_assign_replaces_an_expert_who_declared_a_conflict(commission, chair, edition):
+    seat(commission, group=ExpertGroup.CUSTOMER)
+    seat(commission, group=ExpertGroup.INVESTOR)
+    seat(commission, group=ExpertGroup.EXTERNAL)
+    project = approved_project_with_team(edition=edition)
+    services.auto_assign(commission=commission, per_project=2, actor=chair)
+    conflicted = Assignment.objects.filter(project=project).first().member
+    services.declare_conflict(member=conflicted, project=project, reason="Late discovery.", actor=conflicted.user)
+    created = services.auto_assign(commission=commission, per_project=2, actor=chair)
+    assert len(created) == 1 and created[0].member != conflicted
