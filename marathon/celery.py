@@ -21,6 +21,11 @@ app.conf.beat_schedule = {
 # --- teams ---
 
 # --- evaluation ---
+# Experts with unsubmitted sheets: reminded N days and 1 day before the deadline (once per window).
+app.conf.beat_schedule["evaluation-deadline-reminders"] = {
+    "task": "evaluation.send_deadline_reminders",
+    "schedule": crontab(hour=8, minute=0),
+}
 
 # --- mobility ---
 app.conf.beat_schedule["mobility-certificate-reminders"] = {
