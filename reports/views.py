@@ -20,7 +20,7 @@ from .definitions import DEFINITIONS, FIGURES, LABELS, definition_rows
 from .exports import CONTENT_TYPES
 from .forms import ExportForm, YearRangeForm
 from .models import ExportJob, ExportStatus
-from .statistics import compute_statistics
+from .statistics import MAX_YEAR, MIN_YEAR, compute_statistics
 
 
 def office_required(view):
@@ -36,7 +36,10 @@ def office_required(view):
 def default_years() -> tuple[int, int]:
     years = Edition.objects.aggregate(first=Min("year"), last=Max("year"))
     this_year = timezone.localdate().year
-    return years["first"] or this_year, years["last"] or this_year
+
+    def clamp(year):
+        return min(max(year or this_year, MIN_YEAR), MAX_YEAR)
+    return clamp(years["first"]), clamp(years["last"])
 
 
 def _year_range(request) -> tuple[YearRangeForm, int, int]:

@@ -92,3 +92,11 @@ def test_statistics_page_query_count_constant(world, login, django_assert_num_qu
     # editions span, 23 statistics queries, the user's recent exports
     with django_assert_num_queries(PAGE_BASE + 25):
         client.get("/reports/")
+
+
+def test_statistics_page_default_range_spans_editions_within_bounds(world, login):
+    from tests.factories import EditionFactory
+
+    EditionFactory(year=2350)  # out of the supported range: the default is clamped, no error
+    body = login(UserFactory(is_staff=True)).get("/reports/").content.decode()
+    assert "Results for 2017 – 2100" in body
