@@ -18,6 +18,26 @@ LABELS = {
     "erasmus_mobility_grants": _("ERASMUS+ mobility grants"),
 }
 
+# Column headings and chart labels.
+SHORT_LABELS = {
+    "participants": _("Participants"),
+    "projects": _("Projects"),
+    "joint_publications": _("Joint publications"),
+    "grant_applications": _("Grant applications"),
+    "conferences": _("Conferences"),
+    "erasmus_mobility_grants": _("ERASMUS+ grants"),
+}
+
+# The wording of the seed's results block ("10 joint scientific publications").
+BLOCK_LABELS = {
+    "participants": _("participants"),
+    "projects": _("projects"),
+    "joint_publications": _("joint scientific publications"),
+    "grant_applications": _("applications for international grants"),
+    "conferences": _("international conferences"),
+    "erasmus_mobility_grants": _("ERASMUS+ mobility grants"),
+}
+
 DEFINITIONS = {
     "partner_universities": _(
         "Universities other than the host with at least one participant (see below) in an "

@@ -3,13 +3,14 @@ one-page PDF laid out like the seed's "Results for ..." block. Each reports prog
 
 import csv
 import io
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from .definitions import DEFINITIONS, FIGURES, LABELS
+from .definitions import BLOCK_LABELS, DEFINITIONS, FIGURES, LABELS, SHORT_LABELS
 from .statistics import Statistics
 
 Progress = Callable[[int], None]
@@ -109,6 +110,7 @@ def build_pdf(stats: Statistics, on_progress: Progress = _noop) -> bytes:
     """One A4 page: the heading and bullet list of the seed's results block, then the years."""
     from fpdf import FPDF
 
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter at INFO
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_page()
@@ -128,20 +130,26 @@ def build_pdf(stats: Statistics, on_progress: Progress = _noop) -> bytes:
     pdf.ln(4)
     pdf.set_font(font, "B", 11)
     pdf.cell(0, 8, text(_("By year")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(font, "", 9)
-    headings = [_("Year"), *(str(LABELS[name]) for name in FIGURES)]
-    widths = [16, 27, 27, 30, 30, 30, 30]
+    pdf.set_font(font, "B", 7.5)
+    headings = [_("Year"), *(str(SHORT_LABELS[name]) for name in FIGURES)]
+    widths = [16, *([29] * len(FIGURES))]
     for heading, width in zip(headings, widths, strict=True):
-        pdf.cell(width, 10, text(heading[:20]), border=1)
+        pdf.cell(width, 7, text(heading), border=1, align="C")
     pdf.ln()
+    pdf.set_font(font, "", 9)
     for row in stats.by_year[:20]:  # one page: at most twenty years
         for key, width in zip(["year", *FIGURES], widths, strict=True):
-            pdf.cell(width, 6, str(row[key]), border=1)
+            pdf.cell(width, 6, str(row[key]), border=1, align="C" if key == "year" else "R")
         pdf.ln()
     on_progress(90)
-    pdf.set_y(-30)
+    pdf.ln(4)
     pdf.set_font(font, "", 7)
-    pdf.multi_cell(0, 3.5, text(_("Definitions: see the statistics page of the portal.")))
+    if len(stats.by_year) <= 10:  # room left on the one page
+        for name in ("partner_universities", "participants", "projects", *FIGURES[2:]):
+            pdf.multi_cell(0, 3.4, text(f"{LABELS[name]}: {DEFINITIONS[name]}"),
+                           new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(0, 3.4, text(_("How each figure is counted: see the statistics page.")))
     return bytes(pdf.output())
 
 
@@ -153,12 +161,7 @@ def result_lines(stats: Statistics) -> list[str]:
     return [
         f"{LABELS['partner_universities']}: {', '.join(partners) or '—'}",
         f"{LABELS['scientific_areas']}: {', '.join(stats.scientific_areas) or '—'}",
-        _("%(n)d participants") % {"n": stats.participants},
-        _("%(n)d projects") % {"n": stats.projects},
-        _("%(n)d joint scientific publications") % {"n": stats.joint_publications},
-        _("%(n)d applications for international grants") % {"n": stats.grant_applications},
-        _("%(n)d international conferences") % {"n": stats.conferences},
-        _("%(n)d ERASMUS+ mobility grants") % {"n": stats.erasmus_mobility_grants},
+        *(f"{getattr(stats, name)} {BLOCK_LABELS[name]}" for name in FIGURES),
     ]
 
 

@@ -16,7 +16,7 @@ from marathon.models import Edition
 
 from . import services
 from .charts import bar_chart
-from .definitions import DEFINITIONS, FIGURES, LABELS, definition_rows
+from .definitions import BLOCK_LABELS, DEFINITIONS, FIGURES, LABELS, SHORT_LABELS, definition_rows
 from .exports import CONTENT_TYPES
 from .forms import ExportForm, YearRangeForm
 from .models import ExportJob, ExportStatus
@@ -54,7 +54,8 @@ def _year_range(request) -> tuple[YearRangeForm, int, int]:
 
 def _charts(stats) -> list:
     return [
-        bar_chart("chart-figures", _("Summary"), [(LABELS[name], getattr(stats, name)) for name in FIGURES]),
+        bar_chart("chart-figures", _("Summary"),
+                  [(SHORT_LABELS[name], getattr(stats, name)) for name in FIGURES]),
         bar_chart("chart-years", _("Participants per year"),
                   [(row["year"], row["participants"]) for row in stats.by_year]),
         bar_chart("chart-areas", _("Projects per scientific area"),
@@ -67,7 +68,8 @@ def _charts(stats) -> list:
 
 
 def _figures(stats) -> list[dict]:
-    return [{"key": name, "label": LABELS[name], "value": getattr(stats, name),
+    return [{"key": name, "label": LABELS[name], "short_label": SHORT_LABELS[name],
+             "block_label": BLOCK_LABELS[name], "value": getattr(stats, name),
              "definition": DEFINITIONS[name]} for name in FIGURES]
 
 
