@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from projects.models import Project
 
 from . import forms, selectors, services
-from .permissions import can_record_outcomes
+from .permissions import RECORDABLE_STATUSES, can_record_outcomes
 
 PAGE_SIZE = 25
 
@@ -44,7 +44,8 @@ def project_outcomes(request, project_id: int):
     return render(request, "outcomes/project_outcomes.html", {
         "project": project,
         "project_url": _project_url(project),
-        "can_record": can_record_outcomes(request.user, project),
+        "can_record": project.status in RECORDABLE_STATUSES
+        and can_record_outcomes(request.user, project),
         "publications": selectors.publication_list(project_id=project.pk),
         "grants": selectors.grant_application_list(project_id=project.pk),
         "conferences": selectors.conference_list(project_id=project.pk),

@@ -124,3 +124,16 @@ def test_list_pages_query_count_constant(login, django_assert_num_queries, rows,
     with django_assert_num_queries(PAGE_BASE + queries):  # count, page, prefetch
         response = client.get(f"/outcomes/{kind}/")
     assert response.status_code == 200
+
+
+def test_draft_project_offers_no_add_buttons_and_refuses_the_form(login):
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(status="draft")
+    client = login(project.proposer)
+    assert 'id="add-publication"' not in client.get(f"/outcomes/projects/{project.pk}/").content.decode()
+    response = client.post(f"/outcomes/projects/{project.pk}/publications/add/", {
+        "title": "Too early", "venue": "V", "type": "journal", "year": "2019",
+        **author_rows({"user": str(project.proposer.pk)})})
+    assert "Outcomes can be recorded only for approved projects." in response.content.decode()
+    assert Publication.objects.count() == 0

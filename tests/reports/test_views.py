@@ -100,3 +100,11 @@ def test_statistics_page_default_range_spans_editions_within_bounds(world, login
     EditionFactory(year=2350)  # out of the supported range: the default is clamped, no error
     body = login(UserFactory(is_staff=True)).get("/reports/").content.decode()
     assert "Results for 2017 – 2100" in body
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_public_summary_query_count_constant(world, client, django_assert_num_queries, rows):
+    for _ in range(rows):
+        add_project(world, students=[world.graz])
+    with django_assert_num_queries(1 + 23):  # editions span + the statistics
+        assert client.get("/reports/summary/").status_code == 200
