@@ -20,6 +20,16 @@ def _noop(_percent: int) -> None:
     pass
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def breakdowns(stats: Statistics) -> list[tuple[str, str, list[dict]]]:
     """(key, sheet title, rows) for every breakdown, in the order the exports show them."""
     return [
@@ -48,9 +58,9 @@ def build_csv(stats: Statistics, on_progress: Progress = _noop) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["section", "key", "figure", "value"])
     writer.writerow(["summary", f"{stats.year_from}-{stats.year_to}", "partner_universities",
-                     "; ".join(stats.partner_universities)])
+                     cell("; ".join(stats.partner_universities))])
     writer.writerow(["summary", f"{stats.year_from}-{stats.year_to}", "scientific_areas",
-                     "; ".join(stats.scientific_areas)])
+                     cell("; ".join(stats.scientific_areas))])
     for name in FIGURES:
         writer.writerow(["summary", f"{stats.year_from}-{stats.year_to}", name, getattr(stats, name)])
     parts = breakdowns(stats)
@@ -59,7 +69,7 @@ def build_csv(stats: Statistics, on_progress: Progress = _noop) -> bytes:
             label_key = next(iter(row))
             for figure, value in row.items():
                 if figure != label_key:
-                    writer.writerow([key, row[label_key], figure, value])
+                    writer.writerow([key, cell(row[label_key]), figure, cell(value)])
         on_progress(round(100 * index / len(parts)))
     return buffer.getvalue().encode("utf-8")
 
@@ -75,7 +85,7 @@ def build_xlsx(stats: Statistics, on_progress: Progress = _noop) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("Figure"), _("Value"), _("Definition")])
     for label, value, definition in summary_rows(stats):
-        sheet.append([label, int(value) if value.isdigit() else value, definition])
+        sheet.append([label, int(value) if value.isdigit() else cell(value), definition])
     sheet.column_dimensions["A"].width = 38
     sheet.column_dimensions["B"].width = 60
     parts = breakdowns(stats)
@@ -83,10 +93,10 @@ def build_xlsx(stats: Statistics, on_progress: Progress = _noop) -> bytes:
         ws = workbook.create_sheet(title[:31])
         if rows:
             ws.append(list(rows[0].keys()))
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
+            for heading in ws[1]:
+                heading.font = Font(bold=True)
             for row in rows:
-                ws.append(list(row.values()))
+                ws.append([cell(value) for value in row.values()])
         on_progress(round(100 * index / len(parts)))
     buffer = io.BytesIO()
     workbook.save(buffer)

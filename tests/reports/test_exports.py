@@ -180,3 +180,23 @@ def test_export_stats_command_writes_xlsx(data, tmp_path):
 def test_export_stats_command_rejects_bad_range(data, tmp_path):
     with pytest.raises(CommandError):
         call_command("export_stats", "--from", "2020", "--to", "2018", "--output", str(tmp_path / "x"))
+
+
+def test_exports_never_write_formulas(world, settings):
+    world.graz.name = "=HYPERLINK(\"http://evil\")"
+    world.graz.save()
+    add_project(world, students=[world.graz])
+    stats = compute_statistics(year_from=2018, year_to=2020)
+    rows = list(csv.reader(io.StringIO(exports.build_csv(stats).decode())))
+    assert ["summary", "2018-2020", "partner_universities", "'=HYPERLINK(\"http://evil\")"] in rows
+    workbook = load_workbook(io.BytesIO(exports.build_xlsx(stats)))
+    names = [row[0] for row in workbook["By university"].iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://evil\")" in names
+
+
+def test_cleanup_runs_daily_from_beat():
+    from marathon.celery import app
+
+    entry = app.conf.beat_schedule["reports-cleanup-exports"]
+    assert entry["task"] == "reports.cleanup_exports"
+    assert cleanup_exports.name == "reports.cleanup_exports"
