@@ -33,6 +33,11 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         output = self.get_serializer(self.get_queryset().get(pk=created.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer})
+    def destroy(self, request, pk=None):
+        services.delete_outcome(outcome=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 @extend_schema_view(
     list=extend_schema(parameters=FILTER_PARAMETERS),

@@ -133,3 +133,15 @@ def record_conference_participation(*, project: Project, actor: User, conference
         record_audit(actor=actor, action="outcomes.conference_recorded", target=participation,
                      changes={"project": project.pk, "international": is_international})
     return participation
+
+
+def delete_outcome(*, outcome: Publication | GrantApplication | ConferenceParticipation,
+                   actor: User) -> None:
+    """Remove a wrongly recorded outcome (same people who may record it); audited."""
+    if not can_record_outcomes(actor, outcome.project):
+        raise PermissionDenied(_("Only the project's supervisors, team members and the programme "
+                                 "office can change its outcomes."))
+    with transaction.atomic():
+        record_audit(actor=actor, action=f"outcomes.{outcome._meta.model_name}_deleted", target=outcome,
+                     changes={"project": outcome.project_id, "title": str(outcome)})
+        outcome.delete()

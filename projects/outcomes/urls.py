@@ -11,5 +11,6 @@ urlpatterns = [
     path("projects/<int:project_id>/publications/add/", views.publication_add, name="publication_add"),
     path("projects/<int:project_id>/grant-applications/add/", views.grant_application_add,
          name="grant_add"),
+    path("<slug:kind>/<int:pk>/delete/", views.outcome_delete, name="delete"),
     path("projects/<int:project_id>/conferences/add/", views.conference_add, name="conference_add"),
 ]

@@ -4,13 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from projects.models import Project
 
 from . import forms, selectors, services
+from .models import ConferenceParticipation, GrantApplication, Publication
 from .permissions import RECORDABLE_STATUSES, can_record_outcomes
 
 PAGE_SIZE = 25
@@ -101,6 +104,21 @@ def conference_add(request, project_id: int):
             messages.success(request, _("The conference participation has been recorded."))
             return redirect("outcomes:project", project_id=project.pk)
     return render(request, "outcomes/conference_form.html", {"project": project, "form": form})
+
+
+OUTCOME_MODELS = {"publication": Publication, "grant-application": GrantApplication,
+                  "conference": ConferenceParticipation}
+
+
+@login_required
+@require_POST
+def outcome_delete(request, kind: str, pk: int):
+    if kind not in OUTCOME_MODELS:
+        raise Http404
+    outcome = get_object_or_404(OUTCOME_MODELS[kind].objects.select_related("project"), pk=pk)
+    services.delete_outcome(outcome=outcome, actor=request.user)
+    messages.success(request, _("“%(title)s” has been removed.") % {"title": outcome})
+    return redirect("outcomes:project", project_id=outcome.project_id)
 
 
 def _list_page(request, *, filter_form_class, selector, template, extra_filters=()):

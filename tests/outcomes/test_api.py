@@ -120,3 +120,11 @@ def test_list_endpoints_query_count_constant(django_assert_num_queries, rows, ki
     with django_assert_num_queries(3):  # count, page, prefetch
         response = client.get(f"/api/v1/{kind}/")
     assert response.json()["count"] == rows
+
+
+def test_delete_conference_by_supervisor_only():
+    project = approved_project_with_team()
+    talk = ConferenceFactory(project=project)
+    assert api_for(UserFactory()).delete(f"/api/v1/conferences/{talk.pk}/").status_code == 403
+    assert api_for(project.proposer).delete(f"/api/v1/conferences/{talk.pk}/").status_code == 204
+    assert api_for(project.proposer).delete(f"/api/v1/conferences/{talk.pk}/").status_code == 404

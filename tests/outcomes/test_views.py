@@ -137,3 +137,18 @@ def test_draft_project_offers_no_add_buttons_and_refuses_the_form(login):
         **author_rows({"user": str(project.proposer.pk)})})
     assert "Outcomes can be recorded only for approved projects." in response.content.decode()
     assert Publication.objects.count() == 0
+
+
+def test_supervisor_removes_an_outcome_and_outsider_cannot(login):
+    from marathon.models import AuditEntry
+
+    project = approved_project_with_team()
+    publication = publication_by(UniversityFactory(), project=project)
+    assert login(UserFactory()).post(f"/outcomes/publication/{publication.pk}/delete/").status_code == 403
+    page = login(project.proposer).get(f"/outcomes/projects/{project.pk}/").content.decode()
+    assert f'action="/outcomes/publication/{publication.pk}/delete/"' in page
+    response = login(project.proposer).post(f"/outcomes/publication/{publication.pk}/delete/")
+    assert response.status_code == 302
+    assert Publication.objects.count() == 0
+    assert AuditEntry.objects.filter(action="outcomes.publication_deleted").count() == 1
+    assert login(project.proposer).post("/outcomes/nothing/1/delete/").status_code == 404
