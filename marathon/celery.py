@@ -34,4 +34,7 @@ app.conf.beat_schedule["mobility-certificate-reminders"] = {
 }
 
 # --- reports ---
-
+app.conf.beat_schedule["reports-cleanup-exports"] = {
+    "task": "reports.cleanup_exports",
+    "schedule": crontab(minute=30, hour=3),
+}
