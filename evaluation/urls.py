@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_sheets, name="my_sheets"),
+    path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/autosave/", views.sheet_autosave, name="sheet_autosave"),
+    path("sheets/<int:pk>/submit/", views.sheet_submit, name="sheet_submit"),
+    path("submissions/<int:pk>/<str:kind>/", views.submission_file, name="submission_file"),
+    path("conflicts/declare/", views.declare_conflict, name="declare_conflict"),
+    path("commission/<int:year>/", views.dashboard, name="dashboard"),
+    path("commission/<int:year>/projects/<int:project_pk>/", views.project_sheets, name="project_sheets"),
+    path("commission/<int:year>/assign/", views.assign, name="assign"),
+    path("commission/<int:year>/auto-assign/", views.auto_assign, name="auto_assign"),
+    path("commission/<int:year>/remind/", views.remind, name="remind"),
+    path("commission/<int:year>/publish/", views.publish, name="publish"),
+    path("commission/<int:year>/export.<str:fmt>", views.export, name="export"),
+    path("results/", views.results_index, name="results_index"),
+    path("results/<int:year>/", views.results, name="results"),
+    path("teams/<int:team_pk>/results/", views.submit_results, name="submit_results"),
+]

@@ -21,8 +21,20 @@ app.conf.beat_schedule = {
 # --- teams ---
 
 # --- evaluation ---
+# Experts with unsubmitted sheets: reminded N days and 1 day before the deadline (once per window).
+app.conf.beat_schedule["evaluation-deadline-reminders"] = {
+    "task": "evaluation.send_deadline_reminders",
+    "schedule": crontab(hour=8, minute=0),
+}
 
 # --- mobility ---
+app.conf.beat_schedule["mobility-certificate-reminders"] = {
+    "task": "mobility.send_certificate_reminders",
+    "schedule": crontab(hour=8, minute=15),
+}
 
 # --- reports ---
-
+app.conf.beat_schedule["reports-cleanup-exports"] = {
+    "task": "reports.cleanup_exports",
+    "schedule": crontab(minute=30, hour=3),
+}

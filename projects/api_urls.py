@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("projects/", api.ProjectListCreateView.as_view(), name="project-list"),
+    path("projects/<int:pk>/", api.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<int:pk>/submit/", api.ProjectSubmitView.as_view(), name="project-submit"),
+    path("projects/<int:pk>/approve/", api.ProjectApproveView.as_view(), name="project-approve"),
+    path("projects/<int:pk>/reject/", api.ProjectRejectView.as_view(), name="project-reject"),
+]

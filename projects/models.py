@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +23,18 @@ class DegreeLevel(models.TextChoices):
     BACHELOR = User.Status.BACHELOR.value, _("Bachelor")
     MASTER = User.Status.MASTER.value, _("Master")
     PHD = User.Status.PHD.value, _("PhD")
+
+
+SEARCH_CONFIG = "english"
+
+
+def search_vector():
+    """The catalogue's full-text document. Migration 0002 builds a GIN index on this exact
+    expression (PostgreSQL only), so `search @@ query` can use it."""
+    return (SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("keywords", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("description", weight="C", config=SEARCH_CONFIG))
 
 
 class Project(models.Model):

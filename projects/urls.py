@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("new/", views.propose, name="propose"),
+    path("mine/", views.mine, name="mine"),
+    path("review/", views.review, name="review"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+    path("<int:pk>/activate/", views.activate, name="activate"),
+    path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/attachments/", views.upload, name="upload"),
+    path("attachments/<int:pk>/", views.download, name="download"),
+]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("stats/", api.StatsView.as_view(), name="stats"),
+    path("exports/", api.ExportCreateView.as_view(), name="export-list"),
+    path("exports/<int:pk>/", api.ExportDetailView.as_view(), name="export-detail"),
+]

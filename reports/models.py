@@ -1,0 +1,64 @@
+"""An export of the yearly statistics, produced by a Celery task that reports its progress."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", _("Excel (XLSX)")
+    PDF = "pdf", "PDF"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
+                              on_delete=models.CASCADE, related_name="+")
+    year_from = models.PositiveIntegerField(_("from"), validators=[MinValueValidator(2000),
+                                                                  MaxValueValidator(2100)])
+    year_to = models.PositiveIntegerField(_("to"), validators=[MinValueValidator(2000),
+                                                              MaxValueValidator(2100)])
+    format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices,
+                              default=ExportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # A name relative to settings.EXPORT_ROOT, never served directly (see reports.views.download).
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("statistics export")
+        verbose_name_plural = _("statistics exports")
+        constraints = [
+            models.CheckConstraint(condition=Q(year_from__lte=F("year_to")),
+                                   name="export_years_ordered"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.year_from}–{self.year_to} {self.format} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def path(self):
+        return settings.EXPORT_ROOT / self.file_name if self.file_name else None
+
+    @property
+    def download_name(self) -> str:
+        return f"marathon-statistics-{self.year_from}-{self.year_to}.{self.format}"

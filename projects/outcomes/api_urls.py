@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from . import api
+
+router = SimpleRouter()
+router.register("publications", api.PublicationViewSet, basename="publication")
+router.register("grant-applications", api.GrantApplicationViewSet, basename="grant-application")
+router.register("conferences", api.ConferenceViewSet, basename="conference")
+
+urlpatterns = router.urls

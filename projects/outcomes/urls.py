@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "outcomes"
-urlpatterns: list = []
+urlpatterns = [
+    path("publications/", views.publication_list, name="publication_list"),
+    path("grant-applications/", views.grant_application_list, name="grant_list"),
+    path("conferences/", views.conference_list, name="conference_list"),
+    path("projects/<int:project_id>/", views.project_outcomes, name="project"),
+    path("projects/<int:project_id>/publications/add/", views.publication_add, name="publication_add"),
+    path("projects/<int:project_id>/grant-applications/add/", views.grant_application_add,
+         name="grant_add"),
+    path("<slug:kind>/<int:pk>/delete/", views.outcome_delete, name="delete"),
+    path("projects/<int:project_id>/conferences/add/", views.conference_add, name="conference_add"),
+]

@@ -1,0 +1,106 @@
+"""Django admin for the programme office; membership changes go through the services so the
+role groups stay in sync."""
+
+from django.contrib import admin
+
+from . import services
+from .models import (
+    Assignment,
+    Commission,
+    CommissionMember,
+    ConflictOfInterest,
+    Criterion,
+    ResultSnapshot,
+    ResultSubmission,
+    ScoreSheet,
+    ScoreSheetRevision,
+)
+
+
+class CommissionMemberInline(admin.TabularInline):
+    model = CommissionMember
+    extra = 0
+    readonly_fields = ["user", "group", "is_chair", "organisation"]
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Commission)
+class CommissionAdmin(admin.ModelAdmin):
+    list_display = ["edition", "ranking_method", "reminder_days", "disagreement_threshold"]
+    inlines = [CommissionMemberInline]
+
+
+@admin.register(CommissionMember)
+class CommissionMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "commission", "group", "is_chair", "organisation"]
+    list_filter = ["commission", "group", "is_chair"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__full_name", "user__email"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.add_commission_member(
+            commission=obj.commission, user=obj.user, group=obj.group, is_chair=obj.is_chair,
+            organisation=obj.organisation, actor=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.remove_commission_member(member=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            services.remove_commission_member(member=member, actor=request.user)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "weight", "scale_min", "scale_max", "required", "position"]
+    list_filter = ["edition"]
+    list_editable = ["position"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["project", "member", "automatic", "created_at"]
+    list_filter = ["member__commission", "automatic"]
+    readonly_fields = ["member", "project", "automatic", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # assignments are made on the chair's dashboard (conflict checks)
+
+
+@admin.register(ConflictOfInterest)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["member", "project", "source", "reason", "created_at"]
+    list_filter = ["source", "member__commission"]
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "status", "updated_at", "submitted_at"]
+    list_filter = ["status", "assignment__member__commission"]
+    readonly_fields = ["assignment", "status", "feedback", "confidential_note", "submitted_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ScoreSheetRevision)
+class ScoreSheetRevisionAdmin(admin.ModelAdmin):
+    list_display = ["sheet", "number", "action", "actor", "created_at"]
+    readonly_fields = ["sheet", "number", "action", "actor", "data", "created_at"]
+
+
+@admin.register(ResultSubmission)
+class ResultSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["team", "submitted_by", "submitted_at"]
+    readonly_fields = ["final_report_name", "final_report_type", "presentation_name", "presentation_type"]
+
+
+@admin.register(ResultSnapshot)
+class ResultSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["commission", "published_by", "published_at"]
+    readonly_fields = ["commission", "data", "published_by", "published_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,188 @@
+"""Evaluation API: thin views; every workflow action is its own endpoint calling the service."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marathon.api_support import ErrorSerializer
+from marathon.models import Edition
+
+from . import selectors, serializers, services
+from .models import Assignment, Commission, CommissionMember, Criterion, Score, ScoreSheet
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+EDITION_PARAM = OpenApiParameter("edition", int, description="Edition id.")
+
+
+def _commission(edition: Edition) -> Commission:
+    commission = Commission.objects.select_related("edition").filter(edition=edition).first()
+    if commission is None:
+        raise NotFound(_("This edition has no commission."))
+    return commission
+
+
+def _edition_from_query(request) -> Edition:
+    value = request.query_params.get("edition", "")
+    if not value.isdigit():
+        raise ValidationError({"edition": [_("Give the edition id.")]})
+    return get_object_or_404(Edition, pk=int(value))
+
+
+class CriterionList(generics.ListAPIView):
+    """The criteria of an edition (`?edition=` id), in display order."""
+
+    serializer_class = serializers.CriterionSerializer
+
+    @extend_schema(parameters=[EDITION_PARAM], responses={200: serializers.CriterionSerializer(many=True), **ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Criterion.objects.none()
+        return selectors.criteria_of(_edition_from_query(self.request))
+
+
+class AssignmentListCreate(generics.ListAPIView):
+    """Experts see their own assignments, chairs every assignment of their commissions.
+    POST (chair): assign an expert to a project by hand."""
+
+    serializer_class = serializers.AssignmentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return (selectors.assignments_visible_to(self.request.user)
+                .select_related("member__user", "project", "sheet").order_by("project__title", "id"))
+
+    @extend_schema(request=serializers.AssignmentCreateSerializer,
+                   responses={201: serializers.AssignmentSerializer, **ERRORS})
+    def post(self, request):
+        data = serializers.AssignmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project, user = data.validated_data["project"], data.validated_data["expert"]
+        member = CommissionMember.objects.filter(commission__edition_id=project.edition_id, user=user).first()
+        if member is None:
+            raise ValidationError({"expert": [_("This person is not a member of the edition's commission.")]})
+        assignment = services.assign_expert(member=member, project=project, actor=request.user)
+        return Response(serializers.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class AutoAssign(APIView):
+    """Complete the assignment automatically (chair); 409 names the projects that cannot be served."""
+
+    @extend_schema(request=serializers.AutoAssignSerializer,
+                   responses={201: serializers.AutoAssignResultSerializer, **ERRORS})
+    def post(self, request):
+        data = serializers.AutoAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        commission = _commission(data.validated_data["edition"])
+        created = services.auto_assign(commission=commission, per_project=data.validated_data["per_project"],
+                                       actor=request.user)
+        created = Assignment.objects.filter(pk__in=[a.pk for a in created]).select_related(
+            "member__user", "project", "sheet").order_by("project__title", "id")
+        return Response({"created": len(created),
+                         "assignments": serializers.AssignmentSerializer(created, many=True).data},
+                        status=status.HTTP_201_CREATED)
+
+
+def _sheets(user):
+    return (selectors.sheets_visible_to(user)
+            .select_related("assignment__member")
+            .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion_id")))
+            .order_by("id"))
+
+
+class ScoreSheetList(generics.ListAPIView):
+    """Own score sheets, and every sheet of the commissions the user chairs."""
+
+    serializer_class = serializers.ScoreSheetSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ScoreSheet.objects.none()
+        return _sheets(self.request.user)
+
+
+class ScoreSheetDetail(APIView):
+    """GET a sheet (author or chair); PUT replaces its values (author, before the deadline,
+    without a conflict). A submitted sheet stays submitted and must keep required criteria."""
+
+    def _get(self, request, pk) -> ScoreSheet:
+        return get_object_or_404(_sheets(request.user), pk=pk)
+
+    @extend_schema(responses={200: serializers.ScoreSheetSerializer, **ERRORS})
+    def get(self, request, pk):
+        return Response(serializers.ScoreSheetSerializer(self._get(request, pk)).data)
+
+    @extend_schema(request=serializers.ScoreSheetUpdateSerializer,
+                   responses={200: serializers.ScoreSheetSerializer, **ERRORS})
+    def put(self, request, pk):
+        sheet = self._get(request, pk)
+        data = serializers.ScoreSheetUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.save_score_sheet(sheet=sheet, actor=request.user, **data.validated_data)
+        return Response(serializers.ScoreSheetSerializer(self._get(request, pk)).data)
+
+
+class ScoreSheetSubmit(APIView):
+    @extend_schema(request=None, responses={200: serializers.ScoreSheetSerializer, **ERRORS})
+    def post(self, request, pk):
+        sheet = get_object_or_404(_sheets(request.user), pk=pk)
+        services.submit_score_sheet(sheet=sheet, actor=request.user)
+        return Response(serializers.ScoreSheetSerializer(get_object_or_404(_sheets(request.user), pk=pk)).data)
+
+
+class ConflictCreate(APIView):
+    """An expert declares a conflict of interest with a project of their commission's edition."""
+
+    @extend_schema(request=serializers.ConflictCreateSerializer,
+                   responses={201: serializers.ConflictSerializer, **ERRORS})
+    def post(self, request):
+        data = serializers.ConflictCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = data.validated_data["project"]
+        member = CommissionMember.objects.filter(commission__edition_id=project.edition_id,
+                                                 user=request.user).select_related("commission").first()
+        if member is None:
+            raise PermissionDenied(_("You are not a member of this edition's commission."))
+        conflict = services.declare_conflict(member=member, project=project, reason=data.validated_data["reason"],
+                                             actor=request.user)
+        return Response(serializers.ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
+
+
+class Results(APIView):
+    """Chair: `live` results of every method plus `published`. Others: the published ranking
+    (with their own team's per-criterion means and feedback), 404 before publishing."""
+
+    @extend_schema(parameters=[EDITION_PARAM], responses={200: serializers.ResultsSerializer, **ERRORS})
+    def get(self, request):
+        commission = _commission(_edition_from_query(request))
+        snapshot = selectors.published_snapshot(commission)
+        if selectors.is_chair(request.user, commission):
+            return Response({"edition": commission.edition.year,
+                             "published": snapshot.data if snapshot else None,
+                             "live": selectors.compute_results(commission)})
+        if snapshot is None:
+            raise NotFound(_("The results of this edition are not published yet."))
+        return Response({"edition": commission.edition.year,
+                         "published": selectors.public_results(snapshot, request.user)})
+
+
+class Publish(APIView):
+    """Freeze and publish the results (chair, once)."""
+
+    @extend_schema(request=serializers.PublishSerializer, responses={201: serializers.ResultsSerializer, **ERRORS})
+    def post(self, request):
+        data = serializers.PublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        commission = _commission(data.validated_data["edition"])
+        snapshot = services.publish_results(commission=commission, actor=request.user)
+        return Response({"edition": commission.edition.year, "published": snapshot.data},
+                        status=status.HTTP_201_CREATED)

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+
+from .models import Commission, CommissionMember, Criterion, Score, ScoreSheet
+
+
+class ScoreSheetForm(forms.Form):
+    """One radio group and one comment per criterion, then feedback and the confidential note.
+    Every field is optional here: drafts may be incomplete, the submit service checks the rest."""
+
+    feedback = forms.CharField(label=_("Feedback for the team"), required=False, max_length=10000,
+                               widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+                               help_text=_("The team sees this text after publishing, without your name."))
+    confidential_note = forms.CharField(
+        label=_("Confidential note for the commission"), required=False, max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Only you and the chair see this note."))
+
+    def __init__(self, *args, sheet: ScoreSheet, criteria: list[Criterion], **kwargs):
+        self.criteria = criteria
+        scores = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
+        initial = {"feedback": sheet.feedback, "confidential_note": sheet.confidential_note}
+        for criterion in criteria:
+            score = scores.get(criterion.pk)
+            initial[f"c{criterion.pk}"] = score.value if score else None
+            initial[f"c{criterion.pk}_comment"] = score.comment if score else ""
+        super().__init__(*args, initial=initial, **kwargs)
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name, required=False, coerce=int, empty_value=None,
+                choices=[(v, label) for v, label in criterion.levels()], widget=forms.RadioSelect)
+            self.fields[f"c{criterion.pk}_comment"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+    def rows(self):
+        """(criterion, value field, comment field) for the template."""
+        return [(c, self[f"c{c.pk}"], self[f"c{c.pk}_comment"]) for c in self.criteria]
+
+    def scores(self) -> list[dict]:
+        data = self.cleaned_data
+        return [{"criterion": c.pk, "value": data[f"c{c.pk}"], "comment": data[f"c{c.pk}_comment"]}
+                for c in self.criteria if data.get(f"c{c.pk}") is not None]
+
+
+class AssignForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Expert"), queryset=CommissionMember.objects.none(),
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(),
+                                     widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, commission: Commission, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = commission.members.select_related("user")
+        self.fields["project"].queryset = projects
+
+
+class AutoAssignForm(forms.Form):
+    per_project = forms.IntegerField(label=_("Experts per project"), min_value=2, max_value=20, initial=3,
+                                     widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+
+class ConflictForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(),
+                                     widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class ResultSubmissionForm(forms.Form):
+    summary = forms.CharField(label=_("Summary of results"), max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
+    final_report = forms.FileField(label=_("Final report (PDF or office document)"), required=False,
+                                   widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    presentation = forms.FileField(label=_("Presentation (PDF or office document)"), required=False,
+                                   widget=forms.ClearableFileInput(attrs={"class": "form-control"}))

@@ -1,0 +1,237 @@
+"""Reads of the evaluation app: who may see what, conflicts, progress and results."""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marathon.models import Edition, User
+from projects.models import Membership, Project, ProjectStatus
+
+from . import aggregation
+from .models import (
+    Assignment,
+    Commission,
+    CommissionMember,
+    ConflictOfInterest,
+    Criterion,
+    ResultSnapshot,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
+
+EVALUATED_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
+
+
+# --- roles ---------------------------------------------------------------------------------
+def member_of(commission: Commission, user: User) -> CommissionMember | None:
+    if not user.is_authenticated:
+        return None
+    return commission.members.filter(user=user).first()
+
+
+def is_chair(user: User, commission: Commission) -> bool:
+    """The programme office acts as chair of every commission."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or commission.members.filter(user=user, is_chair=True).exists()
+
+
+def chaired_commissions(user: User):
+    qs = Commission.objects.select_related("edition")
+    return qs if user.is_staff else qs.filter(members__user=user, members__is_chair=True)
+
+
+def commission_for_year(year: int) -> Commission | None:
+    return Commission.objects.select_related("edition").filter(edition__year=year).first()
+
+
+def projects_to_evaluate(edition: Edition):
+    return Project.objects.filter(edition=edition, status__in=EVALUATED_STATUSES)
+
+
+# --- conflicts -----------------------------------------------------------------------------
+def detected_conflicts(members: list[CommissionMember], projects: list[Project]) -> dict[tuple, str]:
+    """`{(member_id, project_id): reason}` for conflicts found in the data (three queries).
+
+    An expert supervises the project (proposer or co-supervisor), is in its team, or belongs to
+    the project's customer organisation (the member's organisation or the profile's)."""
+    project_ids = [p.pk for p in projects]
+    by_user = defaultdict(list)
+    for member in members:
+        by_user[member.user_id].append(member)
+    found = {}
+
+    def add(user_id, project_id, reason):
+        for member in by_user.get(user_id, []):
+            found.setdefault((member.pk, project_id), reason)
+
+    for project in projects:
+        add(project.proposer_id, project.pk, _("Proposed the project"))
+    co_supervisors = Project.co_supervisors.through.objects.filter(
+        project_id__in=project_ids, user_id__in=by_user).values_list("user_id", "project_id")
+    for user_id, project_id in co_supervisors:
+        add(user_id, project_id, _("Co-supervises the project"))
+    members_of_teams = Membership.objects.filter(
+        team__project_id__in=project_ids, user_id__in=by_user).values_list("user_id", "team__project_id")
+    for user_id, project_id in members_of_teams:
+        add(user_id, project_id, _("Is a member of the project's team"))
+    for member in members:
+        organisations = {i for i in (member.organisation_id, member.user.organisation_id) if i}
+        for project in projects:
+            if project.customer_id and project.customer_id in organisations:
+                found.setdefault((member.pk, project.pk), _("Works for the project's customer"))
+    return found
+
+
+def conflict_reason(member: CommissionMember, project: Project) -> str:
+    """Why `member` may not evaluate `project` ('' when there is no conflict)."""
+    declared = ConflictOfInterest.objects.filter(member=member, project=project).first()
+    if declared:
+        return declared.reason
+    return detected_conflicts([member], [project]).get((member.pk, project.pk), "")
+
+
+def conflict_pairs(commission: Commission) -> set[tuple[int, int]]:
+    return set(ConflictOfInterest.objects.filter(member__commission=commission)
+               .values_list("member_id", "project_id"))
+
+
+# --- sheets and progress -------------------------------------------------------------------
+def sheets_of_expert(user: User):
+    return (ScoreSheet.objects.filter(assignment__member__user=user)
+            .select_related("assignment__project__edition", "assignment__member__commission__edition")
+            .order_by("-assignment__project__edition__year", "assignment__project__title"))
+
+
+def sheets_visible_to(user: User):
+    """Own sheets, plus every sheet of commissions the user chairs."""
+    chaired = chaired_commissions(user).values("pk")
+    return ScoreSheet.objects.filter(
+        Q(assignment__member__user=user) | Q(assignment__member__commission__in=chaired))
+
+
+def assignments_visible_to(user: User):
+    chaired = chaired_commissions(user).values("pk")
+    return Assignment.objects.filter(Q(member__user=user) | Q(member__commission__in=chaired))
+
+
+def sheets_of_project(commission: Commission, project: Project) -> list[dict]:
+    """Each sheet of the project with its weighted score (two queries: sheets and scores)."""
+    sheets = list(ScoreSheet.objects.filter(assignment__member__commission=commission, assignment__project=project)
+                  .select_related("assignment__member__user").order_by("assignment__member__user__full_name"))
+    specs = {c.pk: aggregation.CriterionSpec(float(c.weight), c.scale_min, c.scale_max)
+             for c in criteria_of(commission.edition)}
+    values = defaultdict(dict)
+    for sheet_id, criterion_id, value in Score.objects.filter(sheet__in=sheets).values_list(
+            "sheet_id", "criterion_id", "value"):
+        values[sheet_id][criterion_id] = value
+    return [{"sheet": s, "member": s.assignment.member, "score": aggregation.sheet_score(values[s.pk], specs)}
+            for s in sheets]
+
+
+def progress_by_expert(commission: Commission):
+    submitted = Q(assignments__sheet__status=SheetStatus.SUBMITTED)
+    return (commission.members.select_related("user")
+            .annotate(assigned=Count("assignments"), submitted=Count("assignments", filter=submitted))
+            .order_by("user__full_name"))
+
+
+def progress_by_project(commission: Commission):
+    scope = Q(expert_assignments__member__commission=commission)
+    submitted = scope & Q(expert_assignments__sheet__status=SheetStatus.SUBMITTED)
+    return (projects_to_evaluate(commission.edition)
+            .annotate(assigned=Count("expert_assignments", filter=scope),
+                      submitted=Count("expert_assignments", filter=submitted))
+            .order_by("title"))
+
+
+def criteria_of(edition: Edition):
+    return Criterion.objects.filter(edition=edition)
+
+
+# --- results -------------------------------------------------------------------------------
+def compute_results(commission: Commission) -> dict:
+    """Live results of every method from the submitted sheets (a constant handful of queries:
+    criteria, one `values_list` over all scores, projects, feedback)."""
+    criteria = list(criteria_of(commission.edition))
+    specs = {c.pk: aggregation.CriterionSpec(float(c.weight), c.scale_min, c.scale_max) for c in criteria}
+    rows = (Score.objects.filter(sheet__assignment__member__commission=commission,
+                                 sheet__status=SheetStatus.SUBMITTED)
+            .exclude(conflicted_q("sheet__assignment__"))
+            .values_list("sheet_id", "sheet__assignment__member_id", "sheet__assignment__project_id",
+                         "sheet__assignment__member__group", "criterion_id", "value"))
+    sheets, criterion_values = {}, defaultdict(lambda: defaultdict(list))
+    for sheet_id, member_id, project_id, group, criterion_id, value in rows:
+        sheets.setdefault(sheet_id, (member_id, project_id, group, {}))[3][criterion_id] = value
+        criterion_values[project_id][criterion_id].append(value)
+    ratings = [aggregation.Rating(m, p, g, aggregation.sheet_score(values, specs))
+               for m, p, g, values in sheets.values() if aggregation.sheet_score(values, specs) is not None]
+    result = aggregation.aggregate(ratings, threshold=commission.disagreement_threshold)
+    return _results_document(commission, criteria, result, criterion_values)
+
+
+def conflicted_q(prefix: str) -> Q:
+    """Sheets of an expert who has a recorded conflict with the project never count."""
+    return Q(**{f"{prefix}member__conflicts__project": F(f"{prefix}project")})
+
+
+def _results_document(commission, criteria, result, criterion_values) -> dict:
+    projects = {p.pk: p for p in projects_to_evaluate(commission.edition).select_related("team")
+                .filter(pk__in=result["projects"].keys())}
+    feedback = defaultdict(list)
+    for project_id, text in (ScoreSheet.objects.filter(
+            assignment__member__commission=commission, status=SheetStatus.SUBMITTED,
+            assignment__project_id__in=projects).exclude(feedback="").exclude(conflicted_q("assignment__"))
+            .values_list("assignment__project_id", "feedback")):
+        feedback[project_id].append(text)
+    method = commission.ranking_method
+    rows = []
+    for project_id, entry in result["projects"].items():
+        project = projects.get(project_id)
+        if project is None:
+            continue
+        team = getattr(project, "team", None)
+        rows.append({
+            "project": project_id, "title": project.title, "team": team.pk if team else None,
+            "team_name": team.name if team else "", **entry, "official_rank": entry["ranks"][method],
+            "criteria": {str(c_id): round(sum(v) / len(v), 2)
+                         for c_id, v in criterion_values[project_id].items()},
+            # Sorted, so the order of the texts cannot hint at who wrote which.
+            "feedback": sorted(feedback[project_id]),
+        })
+    rows.sort(key=lambda row: (row["ranks"][method], row["title"]))
+    return {
+        "edition": commission.edition.year, "computed_at": timezone.now().isoformat(),
+        "ranking_method": method, "disagreement_threshold": commission.disagreement_threshold,
+        "criteria": [{"id": c.pk, "name": c.name, "weight": float(c.weight),
+                      "scale_min": c.scale_min, "scale_max": c.scale_max} for c in criteria],
+        "agreement": result["agreement"], "projects": rows,
+    }
+
+
+def published_snapshot(commission: Commission) -> ResultSnapshot | None:
+    return ResultSnapshot.objects.filter(commission=commission).first()
+
+
+def public_results(snapshot: ResultSnapshot, user: User) -> dict:
+    """What everyone sees after publishing: the official ranking; team members additionally see
+    their own project's per-criterion means and feedback texts. Never who scored what."""
+    data = snapshot.data
+    method = data["ranking_method"]
+    own_teams = set()
+    if user.is_authenticated:
+        own_teams = set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+    ranking = []
+    for row in data["projects"]:
+        entry = {"rank": row["ranks"][method], "project": row["project"], "title": row["title"],
+                 "team_name": row["team_name"], "score": row["scores"][method]}
+        if row["team"] in own_teams:
+            entry["own"] = {"criteria": [
+                {"name": c["name"], "mean": row["criteria"].get(str(c["id"]))} for c in data["criteria"]],
+                "feedback": row["feedback"]}
+        ranking.append(entry)
+    return {"edition": data["edition"], "ranking_method": method,
+            "published_at": snapshot.published_at.isoformat(), "ranking": ranking}

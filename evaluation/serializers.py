@@ -1,0 +1,99 @@
+"""Input and output shapes of the evaluation API; one serializer per endpoint and direction."""
+
+from rest_framework import serializers
+
+from marathon.models import Edition, User
+from projects.models import Project
+
+from .models import Assignment, Criterion, Score, ScoreSheet
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "edition", "name", "guidance", "weight", "scale_min", "scale_max", "level_labels",
+                  "required", "position"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    expert = serializers.IntegerField(source="member.user_id", read_only=True)
+    expert_name = serializers.CharField(source="member.user.full_name", read_only=True)
+    group = serializers.CharField(source="member.group", read_only=True)
+    project_title = serializers.CharField(source="project.title", read_only=True)
+    sheet = serializers.IntegerField(source="sheet.pk", read_only=True)
+    sheet_status = serializers.CharField(source="sheet.status", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "expert", "expert_name", "group", "project", "project_title", "automatic",
+                  "sheet", "sheet_status", "created_at"]
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    expert = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(),
+                                                help_text="User id of a commission member.")
+
+
+class AutoAssignSerializer(serializers.Serializer):
+    edition = serializers.PrimaryKeyRelatedField(queryset=Edition.objects.all())
+    per_project = serializers.IntegerField(min_value=2, max_value=20)
+
+
+class AutoAssignResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    assignments = AssignmentSerializer(many=True)
+
+
+class ScoreOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["criterion", "value", "comment"]
+
+
+class ScoreSheetSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="assignment.project_id", read_only=True)
+    expert = serializers.IntegerField(source="assignment.member.user_id", read_only=True)
+    scores = ScoreOutSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScoreSheet
+        fields = ["id", "project", "expert", "status", "scores", "feedback", "confidential_note",
+                  "submitted_at", "updated_at"]
+
+
+class ScoreInSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    value = serializers.IntegerField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ScoreSheetUpdateSerializer(serializers.Serializer):
+    scores = ScoreInSerializer(many=True)
+    feedback = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    confidential_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class ConflictCreateSerializer(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    reason = serializers.CharField(max_length=500)
+
+
+class ConflictSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    source = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class PublishSerializer(serializers.Serializer):
+    edition = serializers.PrimaryKeyRelatedField(queryset=Edition.objects.all())
+
+
+class ResultsSerializer(serializers.Serializer):
+    """Chairs get every method (`live`, and `published` once frozen); everyone else gets the
+    published ranking and their own team's per-criterion means and feedback."""
+
+    edition = serializers.IntegerField()
+    published = serializers.JSONField(allow_null=True)
+    live = serializers.JSONField(required=False)

@@ -1,0 +1,12 @@
+"""Every write of the evaluation app with its rules: one function per workflow step."""
+
+from .commission import (  # noqa: F401
+    add_commission_member,
+    assign_expert,
+    auto_assign,
+    declare_conflict,
+    remove_commission_member,
+    sync_commission_groups,
+)
+from .results import publish_results, send_deadline_reminders, send_reminders  # noqa: F401
+from .scoring import save_score_sheet, submit_results, submit_score_sheet  # noqa: F401

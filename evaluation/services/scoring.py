@@ -1,0 +1,168 @@
+"""Score sheets (drafts, submit, history) and the teams' results submissions."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marathon.exceptions import RuleViolation
+from marathon.models import User
+from marathon.services import record_audit
+from marathon.uploads import DOCUMENTS, validate_upload
+from projects.models import Membership, Team
+
+from ..models import CommissionMember, Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
+from .commission import ensure_no_conflict
+
+
+def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
+    """Lock the sheet and check the author, the deadline and conflicts under that lock, so a
+    conflict declared concurrently or a deadline passing mid-request cannot be bypassed."""
+    sheet = (ScoreSheet.objects.select_for_update(of=("self",))
+             .select_related("assignment__member__user", "assignment__member__commission__edition",
+                             "assignment__project").get(pk=sheet.pk))
+    member = sheet.assignment.member
+    # The member row is the lock that declaring a conflict and assigning also take.
+    CommissionMember.objects.select_for_update().filter(pk=member.pk).first()
+    if member.user_id != actor.pk:
+        raise PermissionDenied(_("Only the expert assigned to this sheet can change it."))
+    edition = member.commission.edition
+    if timezone.localdate() > edition.evaluation_end:
+        raise RuleViolation(_("The evaluation deadline (%(date)s) has passed; sheets can no longer be changed.")
+                            % {"date": edition.evaluation_end.isoformat()})
+    ensure_no_conflict(member, sheet.assignment.project)
+    return sheet
+
+
+def _clean_scores(sheet: ScoreSheet, scores: list[dict]) -> dict[int, tuple[Criterion, int, str]]:
+    criteria = {c.pk: c for c in Criterion.objects.filter(edition=sheet.assignment.member.commission.edition)}
+    cleaned, errors = {}, []
+    for item in scores:
+        criterion = criteria.get(_as_int(item.get("criterion")))
+        value = _as_int(item.get("value"))
+        if criterion is None:
+            errors.append(_("Unknown criterion %(id)s.") % {"id": item.get("criterion")})
+        elif value is None:
+            errors.append(_("%(name)s: give a whole number.") % {"name": criterion.name})
+        elif not criterion.scale_min <= value <= criterion.scale_max:
+            errors.append(_("%(name)s: the value must be between %(low)d and %(high)d.")
+                          % {"name": criterion.name, "low": criterion.scale_min, "high": criterion.scale_max})
+        else:
+            cleaned[criterion.pk] = (criterion, value, str(item.get("comment") or "")[:5000])
+    if errors:
+        raise ValidationError({"scores": errors})
+    return cleaned
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _snapshot(sheet: ScoreSheet) -> dict:
+    return {
+        "status": sheet.status, "feedback": sheet.feedback, "confidential_note": sheet.confidential_note,
+        "scores": {str(s.criterion_id): {"value": s.value, "comment": s.comment}
+                   for s in Score.objects.filter(sheet=sheet).order_by("criterion_id")},
+    }
+
+
+def _record_revision(sheet: ScoreSheet, actor: User, action: str, data: dict) -> ScoreSheetRevision:
+    number = ScoreSheetRevision.objects.filter(sheet=sheet).count() + 1
+    return ScoreSheetRevision.objects.create(sheet=sheet, number=number, action=action, actor=actor, data=data)
+
+
+def _missing_required(sheet: ScoreSheet, present: set[int]) -> list[str]:
+    required = Criterion.objects.filter(edition=sheet.assignment.member.commission.edition, required=True)
+    return [c.name for c in required if c.pk not in present]
+
+
+def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feedback: str = "",
+                     confidential_note: str = "") -> ScoreSheet:
+    """Replace the sheet's values (the author, before the deadline, without a conflict).
+
+    Drafts may be incomplete; a submitted sheet stays submitted and must keep every required
+    criterion. A new revision is stored whenever something changed."""
+    with transaction.atomic():
+        sheet = _lock_sheet_for_author(sheet, actor)
+        cleaned = _clean_scores(sheet, scores)
+        if sheet.status == SheetStatus.SUBMITTED:
+            missing = _missing_required(sheet, set(cleaned))
+            if missing:
+                raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
+                                                  % {"names": ", ".join(missing)}]})
+        before = _snapshot(sheet)
+        Score.objects.filter(sheet=sheet).exclude(criterion_id__in=cleaned).delete()
+        for criterion, value, comment in cleaned.values():
+            Score.objects.update_or_create(sheet=sheet, criterion=criterion, defaults={
+                "value": value, "comment": comment,
+                "scale_min": criterion.scale_min, "scale_max": criterion.scale_max})
+        sheet.feedback = (feedback or "").strip()
+        sheet.confidential_note = (confidential_note or "").strip()
+        after = {**_snapshot(sheet), "feedback": sheet.feedback, "confidential_note": sheet.confidential_note}
+        if after != before:
+            sheet.updated_at = timezone.now()
+            sheet.save(update_fields=["feedback", "confidential_note", "updated_at"])
+            _record_revision(sheet, actor, "saved", after)
+    return sheet
+
+
+def submit_score_sheet(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
+    """Submit a draft once every required criterion has a value; audited."""
+    with transaction.atomic():
+        sheet = _lock_sheet_for_author(sheet, actor)
+        if sheet.status == SheetStatus.SUBMITTED:
+            raise RuleViolation(_("This sheet is already submitted."))
+        present = set(Score.objects.filter(sheet=sheet).values_list("criterion_id", flat=True))
+        if not present:
+            raise ValidationError({"scores": [_("Score at least one criterion before submitting.")]})
+        missing = _missing_required(sheet, present)
+        if missing:
+            raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
+                                              % {"names": ", ".join(missing)}]})
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = sheet.updated_at = timezone.now()
+        sheet.save(update_fields=["status", "submitted_at", "updated_at"])
+        _record_revision(sheet, actor, "submitted", _snapshot(sheet))
+        record_audit(actor=actor, action="evaluation.sheet_submitted", target=sheet,
+                     changes={"project": sheet.assignment.project_id})
+    return sheet
+
+
+def submit_results(*, team: Team, actor: User, summary: str, final_report=None,
+                   presentation=None) -> ResultSubmission:
+    """A team member hands in (or updates) the team's results before the evaluation phase.
+    Files are checked by content type and size; audited."""
+    if not Membership.objects.filter(team=team, user=actor).exists():
+        raise PermissionDenied(_("Only members of the team can submit its results."))
+    if timezone.localdate() >= team.edition.evaluation_start:
+        raise RuleViolation(_("Results can be submitted only before the evaluation phase starts (%(date)s).")
+                            % {"date": team.edition.evaluation_start.isoformat()})
+    summary = (summary or "").strip()
+    errors = {}
+    if not summary:
+        errors["summary"] = [_("Summarise the team's results.")]
+    types = {}
+    for name, upload in (("final_report", final_report), ("presentation", presentation)):
+        if upload is not None:
+            try:
+                types[name] = validate_upload(upload, allowed=DOCUMENTS)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        submission, _created = ResultSubmission.objects.select_for_update().get_or_create(
+            team=team, defaults={"summary": summary, "submitted_by": actor})
+        submission.summary, submission.submitted_by, submission.submitted_at = summary, actor, timezone.now()
+        for name, upload in (("final_report", final_report), ("presentation", presentation)):
+            if upload is not None:
+                getattr(submission, name).save(upload.name, upload, save=False)
+                setattr(submission, f"{name}_name", upload.name[:255])
+                setattr(submission, f"{name}_type", types[name])
+        submission.save()
+        record_audit(actor=actor, action="evaluation.results_submitted", target=submission,
+                     changes={"files": sorted(types)})
+    return submission

@@ -1,0 +1,316 @@
+"""Pages of the expert commission: thin, one scoped lookup per entity, one service per action."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from marathon.uploads import serve_file
+from projects.models import Membership, Team
+
+from . import exports, selectors, services
+from .forms import AssignForm, AutoAssignForm, ConflictForm, ResultSubmissionForm, ScoreSheetForm
+from .models import (
+    Commission,
+    CommissionMember,
+    ConflictOfInterest,
+    ResultSnapshot,
+    ResultSubmission,
+    ScoreSheet,
+    SheetStatus,
+)
+
+
+# --- scoped lookups ------------------------------------------------------------------------
+def get_sheet_for_user(user, pk) -> ScoreSheet:
+    """The author's or a chair's view of a sheet; anyone else gets 404."""
+    sheet = get_object_or_404(
+        ScoreSheet.objects.select_related("assignment__member__user", "assignment__member__commission__edition",
+                                          "assignment__project__team"), pk=pk)
+    commission = sheet.assignment.member.commission
+    if sheet.assignment.member.user_id != user.pk and not selectors.is_chair(user, commission):
+        raise Http404
+    return sheet
+
+
+def get_commission_for_chair(user, year) -> Commission:
+    commission = selectors.commission_for_year(year)
+    if commission is None or not selectors.is_chair(user, commission):
+        raise Http404
+    return commission
+
+
+# --- expert --------------------------------------------------------------------------------
+@login_required
+def my_sheets(request):
+    sheets = selectors.sheets_of_expert(request.user)
+    return render(request, "evaluation/sheet_list.html", {
+        "sheets": sheets, "chaired": selectors.chaired_commissions(request.user),
+        "today": timezone.localdate()})
+
+
+def _sheet_context(sheet, form, user):
+    commission = sheet.assignment.member.commission
+    edition = commission.edition
+    team = getattr(sheet.assignment.project, "team", None)
+    submission = ResultSubmission.objects.filter(team=team).first() if team else None
+    conflict = selectors.conflict_reason(sheet.assignment.member, sheet.assignment.project)
+    editable = (sheet.assignment.member.user_id == user.pk and not conflict
+                and timezone.localdate() <= edition.evaluation_end)
+    return {"sheet": sheet, "form": form, "edition": edition, "submission": submission,
+            "conflict": conflict, "editable": editable,
+            "revisions": sheet.revisions.select_related("actor").order_by("-number")[:10]}
+
+
+@login_required
+def sheet_detail(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    form = ScoreSheetForm(request.POST or None, sheet=sheet, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_score_sheet(sheet=sheet, actor=request.user, scores=form.scores(),
+                                      feedback=form.cleaned_data["feedback"],
+                                      confidential_note=form.cleaned_data["confidential_note"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(_messages(exc)))
+        else:
+            messages.success(request, _("Your scores are saved."))
+            return redirect(sheet)
+    return render(request, "evaluation/sheet_detail.html", _sheet_context(sheet, form, request.user))
+
+
+def _messages(exc) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+@login_required
+@require_POST
+def sheet_autosave(request, pk):
+    """htmx: save the draft on every change and answer with the status line only."""
+    sheet = get_sheet_for_user(request.user, pk)
+    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
+    error = ""
+    if not form.is_valid():
+        error = _("Some values are not valid.")
+    else:
+        try:
+            sheet = services.save_score_sheet(sheet=sheet, actor=request.user, scores=form.scores(),
+                                              feedback=form.cleaned_data["feedback"],
+                                              confidential_note=form.cleaned_data["confidential_note"])
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(_messages(exc))
+    return render(request, "evaluation/_autosave_status.html", {"sheet": sheet, "error": error},
+                  status=200)
+
+
+@login_required
+@require_POST
+def sheet_submit(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
+    try:
+        if form.is_valid() and sheet.status == SheetStatus.DRAFT:
+            services.save_score_sheet(sheet=sheet, actor=request.user, scores=form.scores(),
+                                      feedback=form.cleaned_data["feedback"],
+                                      confidential_note=form.cleaned_data["confidential_note"])
+        services.submit_score_sheet(sheet=sheet, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages(exc)))
+    else:
+        messages.success(request, _("Your score sheet is submitted. You can still change it until the deadline."))
+    return redirect(sheet)
+
+
+@login_required
+def submission_file(request, pk, kind):
+    """A team's report or presentation: for its team, the experts assigned to it, and chairs."""
+    submission = get_object_or_404(ResultSubmission.objects.select_related("team__project"), pk=pk)
+    if kind not in ("final_report", "presentation") or not getattr(submission, kind):
+        raise Http404
+    project = submission.team.project
+    allowed = (Membership.objects.filter(team=submission.team, user=request.user).exists()
+               or selectors.assignments_visible_to(request.user).filter(project=project).exists())
+    if not allowed:
+        raise Http404
+    return serve_file(getattr(submission, kind), filename=getattr(submission, f"{kind}_name"),
+                      content_type=getattr(submission, f"{kind}_type"))
+
+
+@login_required
+def declare_conflict(request):
+    seats = list(CommissionMember.objects.filter(user=request.user).select_related("commission__edition"))
+    if not seats:
+        raise Http404
+    projects = selectors.projects_to_evaluate(seats[0].commission.edition).none()
+    for seat in seats:
+        projects = projects | selectors.projects_to_evaluate(seat.commission.edition)
+    form = ConflictForm(request.POST or None, projects=projects.order_by("title"))
+    if request.method == "POST" and form.is_valid():
+        project = form.cleaned_data["project"]
+        seat = next(s for s in seats if s.commission.edition_id == project.edition_id)
+        try:
+            services.declare_conflict(member=seat, project=project, reason=form.cleaned_data["reason"],
+                                      actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, " ".join(_messages(exc)))
+        else:
+            messages.success(request, _("Your conflict of interest is recorded; you will not evaluate this project."))
+            return redirect("evaluation:my_sheets")
+    return render(request, "evaluation/conflict_form.html", {"form": form})
+
+
+# --- chair ---------------------------------------------------------------------------------
+@login_required
+def dashboard(request, year):
+    commission = get_commission_for_chair(request.user, year)
+    snapshot = selectors.published_snapshot(commission)
+    return render(request, "evaluation/commission_dashboard.html", {
+        "commission": commission, "edition": commission.edition, "snapshot": snapshot,
+        "experts": selectors.progress_by_expert(commission),
+        "projects": selectors.progress_by_project(commission),
+        "results": selectors.compute_results(commission),
+        "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
+        .select_related("member__user", "project"),
+        "assign_form": AssignForm(commission=commission,
+                                  projects=selectors.projects_to_evaluate(commission.edition)),
+        "auto_form": AutoAssignForm(),
+    })
+
+
+@login_required
+def project_sheets(request, year, project_pk):
+    """The chair's view of one project's individual sheets (authors, scores, confidential notes)."""
+    commission = get_commission_for_chair(request.user, year)
+    project = get_object_or_404(selectors.projects_to_evaluate(commission.edition), pk=project_pk)
+    return render(request, "evaluation/project_sheets.html", {
+        "commission": commission, "project": project,
+        "sheets": selectors.sheets_of_project(commission, project)})
+
+
+def _dashboard_action(request, year, action):
+    commission = get_commission_for_chair(request.user, year)
+    try:
+        message = action(commission)
+    except (ValidationError, PermissionDenied) as exc:
+        for text in _messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, message)
+    return redirect("evaluation:dashboard", year)
+
+
+@login_required
+@require_POST
+def assign(request, year):
+    def action(commission):
+        form = AssignForm(request.POST, commission=commission,
+                          projects=selectors.projects_to_evaluate(commission.edition))
+        if not form.is_valid():
+            raise ValidationError(_("Choose an expert and a project."))
+        services.assign_expert(member=form.cleaned_data["member"], project=form.cleaned_data["project"],
+                               actor=request.user)
+        return _("The expert is assigned.")
+    return _dashboard_action(request, year, action)
+
+
+@login_required
+@require_POST
+def auto_assign(request, year):
+    def action(commission):
+        form = AutoAssignForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Give a number of experts per project between 2 and 20."))
+        created = services.auto_assign(commission=commission, per_project=form.cleaned_data["per_project"],
+                                       actor=request.user)
+        return ngettext("%(count)d assignment created.", "%(count)d assignments created.",
+                        len(created)) % {"count": len(created)}
+    return _dashboard_action(request, year, action)
+
+
+@login_required
+@require_POST
+def remind(request, year):
+    def action(commission):
+        sent = services.send_reminders(commission=commission, actor=request.user)
+        return ngettext("%(count)d expert reminded.", "%(count)d experts reminded.", sent) % {"count": sent}
+    return _dashboard_action(request, year, action)
+
+
+@login_required
+@require_POST
+def publish(request, year):
+    def action(commission):
+        services.publish_results(commission=commission, actor=request.user)
+        return _("The results are published.")
+    return _dashboard_action(request, year, action)
+
+
+@login_required
+def export(request, year, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    commission = get_commission_for_chair(request.user, year)
+    results = selectors.compute_results(commission)
+    if fmt == "csv":
+        content, content_type = exports.results_csv(results), "text/csv; charset=utf-8"
+    else:
+        content = exports.results_xlsx(results)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="results-{year}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- everyone ------------------------------------------------------------------------------
+def results_index(request):
+    """Published results are public; members of teams also find their results submission here."""
+    snapshots = ResultSnapshot.objects.select_related("commission__edition").order_by("-commission__edition__year")
+    teams = Team.objects.none()
+    if request.user.is_authenticated:
+        teams = Team.objects.filter(memberships__user=request.user).select_related("edition", "result_submission")
+    return render(request, "evaluation/results_index.html", {"snapshots": snapshots, "teams": teams,
+                                                             "today": timezone.localdate()})
+
+
+def results(request, year):
+    commission = selectors.commission_for_year(year)
+    snapshot = selectors.published_snapshot(commission) if commission else None
+    if snapshot is None:
+        raise Http404
+    return render(request, "evaluation/results_detail.html", {
+        "commission": commission, "results": selectors.public_results(snapshot, request.user)})
+
+
+@login_required
+def submit_results(request, team_pk):
+    team = get_object_or_404(Team.objects.select_related("edition", "project"), pk=team_pk,
+                             memberships__user=request.user)
+    existing = ResultSubmission.objects.filter(team=team).first()
+    form = ResultSubmissionForm(request.POST or None, request.FILES or None,
+                                initial={"summary": existing.summary if existing else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_results(team=team, actor=request.user, summary=form.cleaned_data["summary"],
+                                    final_report=form.cleaned_data["final_report"],
+                                    presentation=form.cleaned_data["presentation"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your team's results are submitted."))
+            return redirect("evaluation:results_index")
+    return render(request, "evaluation/submission_form.html", {"form": form, "team": team, "existing": existing})

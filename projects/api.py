@@ -1,0 +1,100 @@
+"""Projects API: list/create, read/update/delete drafts, and one endpoint per workflow step."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marathon.api_support import ErrorSerializer
+
+from . import selectors, services
+from .filters import ProjectFilter
+from .serializers import (
+    ApproveSerializer,
+    ProjectCreateSerializer,
+    ProjectDetailSerializer,
+    ProjectListSerializer,
+    ProjectUpdateSerializer,
+    RejectSerializer,
+    SubmitSerializer,
+)
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def _detail_response(request, pk, code=status.HTTP_200_OK):
+    project = selectors.project_detail(request.user, pk)
+    return Response(ProjectDetailSerializer(project).data, status=code)
+
+
+def _visible(request, pk):
+    return generics.get_object_or_404(selectors.projects_visible_to(request.user), pk=pk)
+
+
+class ProjectListCreateView(generics.ListAPIView):
+    """Projects the caller may see: published ones, plus own drafts (all for the office).
+    `search` is full-text on PostgreSQL, ranked by relevance."""
+
+    serializer_class = ProjectListSerializer
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return selectors.with_list_data(selectors.projects_visible_to(self.request.user))
+
+    @extend_schema(summary="Propose a project (creates a draft)", request=ProjectCreateSerializer,
+                   responses={201: ProjectDetailSerializer, **ERRORS})
+    def post(self, request):
+        serializer = ProjectCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = services.create_project(actor=request.user, data=serializer.validated_data)
+        return _detail_response(request, project.pk, status.HTTP_201_CREATED)
+
+
+class ProjectDetailView(APIView):
+    @extend_schema(summary="A project", responses={200: ProjectDetailSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        return _detail_response(request, pk)
+
+    @extend_schema(summary="Change a draft (the proposer only)", request=ProjectUpdateSerializer,
+                   responses={200: ProjectDetailSerializer, **ERRORS})
+    def patch(self, request, pk):
+        project = _visible(request, pk)
+        serializer = ProjectUpdateSerializer(instance=project, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.update_project(project=project, actor=request.user, data=serializer.validated_data)
+        return _detail_response(request, pk)
+
+    @extend_schema(summary="Delete a draft (the proposer only)",
+                   responses={204: OpenApiResponse(description="Deleted."), **ERRORS})
+    def delete(self, request, pk):
+        services.delete_project(project=_visible(request, pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectSubmitView(APIView):
+    @extend_schema(summary="Submit a draft to the programme office (the proposer)",
+                   request=SubmitSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    def post(self, request, pk):
+        SubmitSerializer(data=request.data).is_valid(raise_exception=True)
+        services.submit_project(project=_visible(request, pk), actor=request.user)
+        return _detail_response(request, pk)
+
+
+class ProjectApproveView(APIView):
+    @extend_schema(summary="Approve a submitted project and create its team (the office)",
+                   request=ApproveSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    def post(self, request, pk):
+        ApproveSerializer(data=request.data).is_valid(raise_exception=True)
+        services.approve_project(project=_visible(request, pk), actor=request.user)
+        return _detail_response(request, pk)
+
+
+class ProjectRejectView(APIView):
+    @extend_schema(summary="Reject a submitted project with a reason (the office)",
+                   request=RejectSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    def post(self, request, pk):
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.reject_project(project=_visible(request, pk), actor=request.user,
+                                reason=serializer.validated_data["reason"])
+        return _detail_response(request, pk)

@@ -1,0 +1,58 @@
+"""The catalogue's filters, shared by the page and the API (`?edition=&area=&university=...`)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from marathon.models import Edition, Organisation, ScientificArea, University
+
+from . import selectors
+from .models import Project, ProjectStatus
+
+
+class ProjectFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search",
+                                       max_length=200)
+    edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.all(),
+                                             empty_label=_("Any"))
+    area = django_filters.ModelChoiceFilter(label=_("Scientific area"),
+                                            queryset=ScientificArea.objects.all(), empty_label=_("Any"))
+    university = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(
+        label=_("University"), queryset=University.objects.all(), method="filter_university",
+        empty_label=_("Any")))
+    customer = django_filters.ModelChoiceFilter(label=_("Industry customer"),
+                                                queryset=Organisation.objects.all(), empty_label=_("Any"))
+    # A plain schema (not a named enum component): "status" enums of several apps would collide.
+    status = extend_schema_field({"type": "string", "enum": ProjectStatus.values})(
+        django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices,
+                                    empty_label=_("Published")))
+    has_free_places = django_filters.BooleanFilter(label=_("Has free places"),
+                                                   method="filter_free_places",
+                                                   widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Project
+        fields = ["search", "edition", "area", "university", "customer", "status",
+                  "has_free_places"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if name != "has_free_places":
+                css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) \
+                    else "form-control form-control-sm"
+                field.widget.attrs["class"] = css
+            if name != "search":
+                field.widget.attrs["data-autosubmit"] = ""  # static/js/site.js; htmx swaps results
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search_projects(queryset, value)
+
+    def filter_university(self, queryset, name, value):
+        return selectors.filter_university(queryset, value) if value else queryset
+
+    def filter_free_places(self, queryset, name, value):
+        # Only "yes" filters; an unticked box means "any".
+        return selectors.filter_has_free_places(queryset) if value else queryset

@@ -1,0 +1,22 @@
+"""Markdown descriptions rendered to HTML that cannot carry scripts or styles."""
+
+import re
+
+import markdown
+import nh3
+
+# The page's own headings are h1/h2, so the description's headings start at h3.
+HEADING = re.compile(r"<(/?)h([1-6])>")
+
+ALLOWED_TAGS = {"p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol",
+                "li", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th",
+                "td"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def render_markdown(text: str) -> str:
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "fenced_code"],
+                             output_format="html")
+    html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", html)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")

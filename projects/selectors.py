@@ -1,0 +1,135 @@
+"""Reads of projects: who sees what, the catalogue with its filters and search."""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from .composition import STUDENT_ROLES, team_composition
+from .models import SEARCH_CONFIG, Membership, Project, ProjectStatus, search_vector
+from .permissions import PUBLIC_STATUSES
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """Published projects for everyone; drafts and decisions also for their supervisors; all
+    for the programme office."""
+    projects = Project.objects.all()
+    if getattr(user, "is_authenticated", False) and user.is_staff:
+        return projects
+    visible = Q(status__in=PUBLIC_STATUSES)
+    if getattr(user, "is_authenticated", False):
+        co_supervised = Project.co_supervisors.through.objects.filter(
+            project_id=OuterRef("pk"), user_id=user.pk)
+        visible |= Q(proposer_id=user.pk) | Q(Exists(co_supervised))
+    return projects.filter(visible)
+
+
+def with_list_data(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Everything a catalogue row shows, in a fixed number of queries: the related rows, the
+    team's memberships with their users (for the composition badge) and the free places."""
+    return (
+        projects.select_related("edition", "area", "customer", "proposer__university", "team")
+        .prefetch_related(Prefetch("team__memberships",
+                                   queryset=Membership.objects.select_related("user")))
+        .annotate(student_count=student_count(), free_places=F("team__capacity") - student_count())
+    )
+
+
+def student_count():
+    members = (Membership.objects.filter(team__project_id=OuterRef("pk"), role__in=STUDENT_ROLES)
+               .order_by().values("team_id").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
+
+
+def filter_has_free_places(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.filter(team__isnull=False, team__capacity__gt=student_count())
+
+
+def filter_university(projects: QuerySet[Project], university) -> QuerySet[Project]:
+    """Projects whose proposer or a co-supervisor belongs to `university`."""
+    co_supervisor_there = Project.co_supervisors.through.objects.filter(
+        project_id=OuterRef("pk"), user__university=university)
+    return projects.filter(Q(proposer__university=university) | Q(Exists(co_supervisor_there)))
+
+
+def search_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """Full-text search ranked by relevance on PostgreSQL; a case-insensitive match elsewhere."""
+    text = (text or "").strip()
+    if not text:
+        return projects
+    if connection.vendor == "postgresql":
+        vector = search_vector()
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (projects.annotate(search=vector, rank=SearchRank(vector, query))
+                .filter(search=query).order_by("-rank", "title", "pk"))
+    words = text.split()
+    for word in words:
+        projects = projects.filter(Q(title__icontains=word) | Q(summary__icontains=word)
+                                   | Q(keywords__icontains=word) | Q(description__icontains=word))
+    return projects
+
+
+def attach_compositions(projects) -> list[Project]:
+    """Set `project.composition` (None without a team) on already-loaded rows."""
+    projects = list(projects)
+    for project in projects:
+        team = _team_or_none(project)
+        project.composition = team_composition(team) if team else None
+    return projects
+
+
+def _team_or_none(project):
+    try:
+        return project.team
+    except Project.team.RelatedObjectDoesNotExist:
+        return None
+
+
+def projects_of(user) -> QuerySet[Project]:
+    """Projects the user proposed or co-supervises ("my projects")."""
+    co_supervised = Project.co_supervisors.through.objects.filter(
+        project_id=OuterRef("pk"), user_id=user.pk)
+    return Project.objects.filter(Q(proposer_id=user.pk) | Q(Exists(co_supervised)))
+
+
+def review_queue() -> QuerySet[Project]:
+    return (Project.objects.filter(status=ProjectStatus.SUBMITTED)
+            .select_related("edition", "area", "customer", "proposer__university")
+            .order_by("submitted_at", "pk"))
+
+
+def project_detail(user, pk) -> Project:
+    """The project page's row with everything it shows, or 404 when the user may not see it."""
+    project = get_object_or_404(
+        with_list_data(projects_visible_to(user)).prefetch_related(
+            Prefetch("co_supervisors", queryset=_people()),
+            "attachments"),
+        pk=pk)
+    attach_compositions([project])
+    return project
+
+
+def _people():
+    from marathon.models import User
+
+    return User.objects.select_related("university")
+
+
+# --- for statistics (reports) ----------------------------------------------------------------
+COUNTED_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
+
+
+def counted_projects(years) -> QuerySet[Project]:
+    """Projects that count in the yearly statistics: approved, active or completed."""
+    return Project.objects.filter(edition__year__in=list(years), status__in=COUNTED_STATUSES)
+
+
+def participant_ids(years) -> set[int]:
+    """Distinct people in the counted projects of `years`: team members and supervisors
+    (proposer and co-supervisors, also when not in a team)."""
+    projects = counted_projects(years)
+    members = Membership.objects.filter(team__project__in=projects).values_list("user_id", flat=True)
+    co_supervisors = Project.co_supervisors.through.objects.filter(
+        project__in=projects).values_list("user_id", flat=True)
+    return {*members, *projects.values_list("proposer_id", flat=True), *co_supervisors}

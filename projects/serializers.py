@@ -1,0 +1,122 @@
+"""API shapes of projects. Output serializers read prefetched rows; input serializers only
+validate and hand `validated_data` to the services (no business rules here)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from marathon.models import User
+
+from .composition import team_composition
+from .markup import render_markdown
+from .models import DegreeLevel, Project, ProjectStatus
+
+
+@extend_schema_field({"type": "string", "enum": ProjectStatus.values}, component_name="ProjectStatus")
+class ProjectStatusField(serializers.CharField):
+    """A plain string schema, not a named enum: several apps have a "status" enum."""
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    university = serializers.CharField(source="university.short_name", default=None)
+    status = serializers.CharField()
+
+    class Meta:
+        model = User
+        fields = ["id", "full_name", "university", "status"]
+
+
+class CompositionSerializer(serializers.Serializer):
+    students = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    free_places = serializers.IntegerField()
+    meets_rules = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    edition_year = serializers.IntegerField(source="edition.year")
+    area_name = serializers.CharField(source="area.name")
+    customer_name = serializers.CharField(source="customer.name", default=None)
+    status = ProjectStatusField(read_only=True)
+    proposer = PersonSerializer()
+    team = serializers.SerializerMethodField()
+    composition = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "title", "summary", "status", "edition", "edition_year", "area",
+                  "area_name", "customer", "customer_name", "proposer", "team", "composition"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_team(self, project):
+        team = _team(project)
+        return team.pk if team else None
+
+    @extend_schema_field(CompositionSerializer(allow_null=True))
+    def get_composition(self, project):
+        team = _team(project)
+        if team is None:
+            return None
+        c = team_composition(team)
+        return {"students": c.students, "capacity": c.capacity, "free_places": c.free_places,
+                "meets_rules": c.meets_rules, "missing": [str(m) for m in c.missing]}
+
+
+class ProjectDetailSerializer(ProjectListSerializer):
+    co_supervisors = PersonSerializer(many=True)
+    description_html = serializers.SerializerMethodField()
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [*ProjectListSerializer.Meta.fields, "description", "description_html",
+                  "keywords", "co_supervisors", "team_size_min", "team_size_max",
+                  "wanted_degree_levels", "wanted_skills", "rejection_reason", "submitted_at",
+                  "decided_at", "created_at"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_description_html(self, project):
+        return render_markdown(project.description)
+
+
+class ProjectCreateSerializer(serializers.ModelSerializer):
+    """Input of `POST /projects/`: a new draft proposed by the caller."""
+
+    co_supervisors = serializers.PrimaryKeyRelatedField(
+        many=True, required=False,
+        queryset=User.objects.filter(status__in=User.SUPERVISOR_STATUSES))
+    wanted_degree_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=DegreeLevel.choices), required=False)
+
+    class Meta:
+        model = Project
+        fields = ["edition", "area", "title", "summary", "description", "keywords", "customer",
+                  "co_supervisors", "team_size_min", "team_size_max", "wanted_degree_levels",
+                  "wanted_skills"]
+        extra_kwargs = {"team_size_min": {"required": False}, "team_size_max": {"required": False}}
+
+
+class ProjectUpdateSerializer(ProjectCreateSerializer):
+    """Input of `PATCH /projects/{id}/`: any subset of the draft's fields."""
+
+    class Meta(ProjectCreateSerializer.Meta):
+        pass
+
+
+class SubmitSerializer(serializers.Serializer):
+    """`POST /projects/{id}/submit/` takes no fields."""
+
+
+class ApproveSerializer(serializers.Serializer):
+    """`POST /projects/{id}/approve/` takes no fields."""
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the project is rejected; "
+                                                                "sent to the proposer."))
+
+
+def _team(project):
+    try:
+        return project.team
+    except Project.team.RelatedObjectDoesNotExist:
+        return None

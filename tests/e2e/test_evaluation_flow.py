@@ -1,0 +1,86 @@
+"""Browser flows of the commission: an expert scores on a phone; the chair publishes and a
+student sees the team's results."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from evaluation import services
+from evaluation.models import ExpertGroup, ScoreSheet, SheetStatus
+from marathon.models import User
+from projects.models import MembershipRole
+from tests.e2e.helpers import login_in_browser, logout_in_browser
+from tests.evaluation.conftest import seat
+from tests.evaluation.factories import CommissionFactory, CriterionFactory
+from tests.evaluation.helpers import full_scores
+from tests.factories import EditionFactory, MembershipFactory, UserFactory, approved_project_with_team
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+
+@pytest.fixture
+def setup(db):
+    edition = EditionFactory()
+    commission = CommissionFactory(edition=edition)
+    criteria = [CriterionFactory(edition=edition, name=name, weight=w)
+                for name, w in (("Scientific quality", 3), ("Practical value", 2), ("Presentation", 1))]
+    chair = seat(commission, group=ExpertGroup.HOST_PROFESSOR, is_chair=True).user
+    expert = seat(commission, group=ExpertGroup.CUSTOMER).user
+    project = approved_project_with_team(edition=edition, title="Smart Grid Twin")
+    sheet = services.assign_expert(member=commission.members.get(user=expert), project=project, actor=chair).sheet
+    return {"edition": edition, "criteria": criteria, "chair": chair, "expert": expert, "project": project,
+            "sheet": sheet}
+
+
+def test_expert_scores_on_a_phone_draft_survives_reload_then_submits(browser, live_url, setup):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login_in_browser(page, live_url, setup["expert"])
+    sheet, criteria = setup["sheet"], setup["criteria"]
+    page.goto(f"{live_url}/evaluation/")
+    page.click("text=Smart Grid Twin")
+    for criterion, value in zip(criteria, (5, 4, 3), strict=True):
+        with page.expect_response(lambda r: r.url.endswith("/autosave/")):
+            page.click(f"label[for=id_c{criterion.pk}_{value - 1}]")
+        expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    page.fill("#id_feedback", "Impressive digital twin; document the data pipeline.")
+    with page.expect_response(lambda r: r.url.endswith("/autosave/")):
+        page.locator("#id_feedback").blur()
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.reload()
+    expect(page.locator(f"#id_c{criteria[0].pk}_4")).to_be_checked()
+    expect(page.locator(f"#id_c{criteria[2].pk}_2")).to_be_checked()
+    expect(page.locator("#id_feedback")).to_have_value("Impressive digital twin; document the data pipeline.")
+
+    page.click("#submit-sheet")
+    expect(page.locator(".alert-success")).to_contain_text("Your score sheet is submitted.")
+    expect(page.locator("#sheet-status")).to_have_text("Submitted")
+    assert ScoreSheet.objects.get(pk=sheet.pk).status == SheetStatus.SUBMITTED
+    context.close()
+
+
+def test_chair_publishes_and_student_sees_team_results(page: Page, live_url, setup):
+    student = MembershipFactory(team=setup["project"].team, role=MembershipRole.MEMBER,
+                                user=UserFactory(status=User.Status.MASTER, full_name="Mira Student")).user
+    services.save_score_sheet(sheet=setup["sheet"], actor=setup["expert"],
+                              scores=full_scores(setup["criteria"], [5, 4, 3]),
+                              feedback="Clear, useful results.", confidential_note="Chair only")
+    services.submit_score_sheet(sheet=setup["sheet"], actor=setup["expert"])
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    login_in_browser(page, live_url, setup["chair"])
+    page.goto(f"{live_url}/evaluation/commission/{setup['edition'].year}/")
+    expect(page.locator("#results-table")).to_contain_text("Smart Grid Twin")
+    page.click("#publish")
+    expect(page.locator("#published")).to_contain_text("Published on")
+    logout_in_browser(page)
+
+    login_in_browser(page, live_url, student)
+    page.click("#nav-results")
+    page.click(f"text={setup['edition']}")
+    expect(page.locator("#ranking")).to_contain_text("Smart Grid Twin")
+    expect(page.locator(".team-results")).to_contain_text("Clear, useful results.")
+    expect(page.locator("main")).not_to_contain_text(setup["expert"].full_name)
+    expect(page.locator("main")).not_to_contain_text("Chair only")

@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from marathon.models import Edition
+
+
+def close_evaluation(edition):
+    """Move every phase of the edition into the past: the evaluation deadline was yesterday."""
+    today = timezone.localdate()
+    Edition.objects.filter(pk=edition.pk).update(
+        proposals_start=today - timedelta(days=200), proposals_end=today - timedelta(days=190),
+        team_formation_start=today - timedelta(days=195), team_formation_end=today - timedelta(days=180),
+        research_start=today - timedelta(days=170), research_end=today - timedelta(days=40),
+        evaluation_start=today - timedelta(days=30), evaluation_end=today - timedelta(days=1))
+    edition.refresh_from_db()
+    return edition
+
+
+def deadline_in(edition, days):
+    """Put the evaluation deadline `days` from today (evaluation already running)."""
+    today = timezone.localdate()
+    Edition.objects.filter(pk=edition.pk).update(
+        proposals_start=today - timedelta(days=200), proposals_end=today - timedelta(days=190),
+        team_formation_start=today - timedelta(days=195), team_formation_end=today - timedelta(days=180),
+        research_start=today - timedelta(days=170), research_end=today - timedelta(days=40),
+        evaluation_start=today - timedelta(days=30), evaluation_end=today + timedelta(days=days))
+    edition.refresh_from_db()
+    return edition
+
+
+def full_scores(criteria, values):
+    return [{"criterion": c.pk, "value": v, "comment": ""} for c, v in zip(criteria, values, strict=False)]

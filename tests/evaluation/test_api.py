@@ -1,0 +1,229 @@
+"""The evaluation API: workflow endpoints, the house error shape, visibility, query counts."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from evaluation import services
+from evaluation.models import Assignment, ExpertGroup, ScoreSheet, SheetStatus
+from marathon.models import AuditEntry
+from projects.models import MembershipRole
+from tests.factories import MembershipFactory, approved_project_with_team
+
+from .conftest import seat
+from .helpers import close_evaluation, full_scores
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/evaluation"
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def sheet(chair, expert_member, project):
+    return services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+
+
+def test_criteria_by_edition(criteria, edition, outsider):
+    response = api(outsider).get(f"{API}/criteria/", {"edition": edition.pk})
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()["results"]] == ["Science", "Value", "Presentation"]
+    assert response.json()["results"][0]["level_labels"][4] == "Excellent"
+
+
+def test_criteria_without_edition_is_400(outsider):
+    response = api(outsider).get(f"{API}/criteria/")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "edition: Give the edition id.",
+                               "errors": {"edition": ["Give the edition id."]}}
+
+
+def test_assignment_create_and_lists_per_role(chair, expert, project, outsider):
+    response = api(chair).post(f"{API}/assignments/", {"project": project.pk, "expert": expert.pk}, format="json")
+    assert response.status_code == 201
+    assert response.json()["sheet_status"] == "draft"
+    assert api(expert).get(f"{API}/assignments/").json()["count"] == 1
+    assert api(chair).get(f"{API}/assignments/").json()["count"] == 1
+    assert api(outsider).get(f"{API}/assignments/").json()["count"] == 0
+
+
+def test_assignment_conflict_is_403_and_non_chair_403(chair, commission, expert, project):
+    proposer_member = seat(commission, user=project.proposer)
+    response = api(chair).post(f"{API}/assignments/", {"project": project.pk, "expert": proposer_member.user.pk},
+                               format="json")
+    assert response.status_code == 403
+    assert "conflict of interest" in response.json()["detail"]
+    response = api(expert).post(f"{API}/assignments/", {"project": project.pk, "expert": expert.pk}, format="json")
+    assert response.status_code == 403
+
+
+def test_assignment_of_non_member_is_400(chair, project, outsider):
+    response = api(chair).post(f"{API}/assignments/", {"project": project.pk, "expert": outsider.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"expert": ["This person is not a member of the edition's commission."]}
+
+
+def test_auto_assign_endpoint(chair, commission, edition):
+    seat(commission, group=ExpertGroup.CUSTOMER)
+    seat(commission, group=ExpertGroup.INVESTOR)
+    approved_project_with_team(edition=edition)
+    response = api(chair).post(f"{API}/auto-assign/", {"edition": edition.pk, "per_project": 2}, format="json")
+    assert response.status_code == 201
+    assert response.json()["created"] == 2
+
+
+def test_auto_assign_infeasible_is_409_naming_projects(chair, commission, edition):
+    approved_project_with_team(edition=edition, title="Solo")
+    response = api(chair).post(f"{API}/auto-assign/", {"edition": edition.pk, "per_project": 2}, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Solo: Only 1 experts without a conflict are available; 2 more are needed.",
+        "errors": {"per_project": ["Solo: Only 1 experts without a conflict are available; 2 more are needed."]}}
+    assert Assignment.objects.count() == 0
+
+
+def test_sheet_put_and_submit(sheet, expert, criteria):
+    client = api(expert)
+    payload = {"scores": [{"criterion": criteria[0].pk, "value": 5, "comment": "strong"},
+                          {"criterion": criteria[1].pk, "value": 3}],
+               "feedback": "Well done", "confidential_note": "borderline"}
+    response = client.put(f"{API}/sheets/{sheet.pk}/", payload, format="json")
+    assert response.status_code == 200
+    assert response.json()["scores"] == [{"criterion": criteria[0].pk, "value": 5, "comment": "strong"},
+                                         {"criterion": criteria[1].pk, "value": 3, "comment": ""}]
+    response = client.post(f"{API}/sheets/{sheet.pk}/submit/")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert client.post(f"{API}/sheets/{sheet.pk}/submit/").status_code == 409
+
+
+def test_sheet_out_of_scale_is_400(sheet, expert, criteria):
+    response = api(expert).put(f"{API}/sheets/{sheet.pk}/",
+                               {"scores": [{"criterion": criteria[0].pk, "value": 0}]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"scores": ["Science: the value must be between 1 and 5."]}
+
+
+def test_sheet_missing_required_on_submit_is_400(sheet, expert, criteria):
+    client = api(expert)
+    assert client.post(f"{API}/sheets/{sheet.pk}/submit/").json()["detail"] == \
+        "scores: Score at least one criterion before submitting."
+    client.put(f"{API}/sheets/{sheet.pk}/", {"scores": [{"criterion": criteria[2].pk, "value": 3}]}, format="json")
+    response = client.post(f"{API}/sheets/{sheet.pk}/submit/")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "scores: Required criteria have no value: Science, Value."
+
+
+def test_sheet_after_deadline_is_409(sheet, expert, criteria, edition):
+    close_evaluation(edition)
+    response = api(expert).put(f"{API}/sheets/{sheet.pk}/", {"scores": full_scores(criteria, [3, 3])}, format="json")
+    assert response.status_code == 409
+    assert "deadline" in response.json()["detail"]
+
+
+def test_sheet_with_conflict_is_403(sheet, expert, criteria, project):
+    response = api(expert).post(f"{API}/conflicts/", {"project": project.pk, "reason": "My cousin"}, format="json")
+    assert response.status_code == 201 and response.json()["source"] == "declared"
+    response = api(expert).put(f"{API}/sheets/{sheet.pk}/", {"scores": full_scores(criteria, [3, 3])}, format="json")
+    assert response.status_code == 403
+    assert "My cousin" in response.json()["detail"]
+
+
+def test_conflict_by_non_member_is_403(outsider, project):
+    response = api(outsider).post(f"{API}/conflicts/", {"project": project.pk, "reason": "x"}, format="json")
+    assert response.status_code == 403
+
+
+def test_individual_sheet_visible_to_author_and_chair_only(sheet, expert, chair, outsider, team_member):
+    assert api(expert).get(f"{API}/sheets/{sheet.pk}/").status_code == 200
+    assert api(chair).get(f"{API}/sheets/{sheet.pk}/").status_code == 200
+    assert api(outsider).get(f"{API}/sheets/{sheet.pk}/").status_code == 404
+    assert api(team_member).get(f"{API}/sheets/{sheet.pk}/").status_code == 404
+    other_expert = seat(sheet.assignment.member.commission).user
+    assert api(other_expert).get(f"{API}/sheets/{sheet.pk}/").status_code == 404
+    assert api(expert).put(f"{API}/sheets/{sheet.pk}/", {"scores": []}, format="json").status_code == 200
+    assert api(chair).put(f"{API}/sheets/{sheet.pk}/", {"scores": []}, format="json").status_code == 403
+
+
+@pytest.fixture
+def submitted(sheet, expert, criteria):
+    services.save_score_sheet(sheet=sheet, actor=expert, scores=full_scores(criteria, [4, 2]), feedback="Keep going")
+    return services.submit_score_sheet(sheet=sheet, actor=expert)
+
+
+def test_results_before_publishing_chair_only(submitted, chair, expert, team_member, edition):
+    response = api(chair).get(f"{API}/results/", {"edition": edition.pk})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["published"] is None and body["live"]["projects"][0]["scores"]["mean"] == 62.5
+    assert api(expert).get(f"{API}/results/", {"edition": edition.pk}).status_code == 404
+    assert api(team_member).get(f"{API}/results/", {"edition": edition.pk}).status_code == 404
+
+
+def test_publish_endpoint_then_team_sees_own_results(submitted, chair, expert, team_member, edition, project):
+    assert api(expert).post(f"{API}/results/publish/", {"edition": edition.pk}, format="json").status_code == 403
+    response = api(chair).post(f"{API}/results/publish/", {"edition": edition.pk}, format="json")
+    assert response.status_code == 201
+    assert api(chair).post(f"{API}/results/publish/", {"edition": edition.pk}, format="json").status_code == 409
+    body = api(team_member).get(f"{API}/results/", {"edition": edition.pk}).json()
+    entry = body["published"]["ranking"][0]
+    assert (entry["rank"], entry["title"], entry["score"]) == (1, project.title, 62.5)
+    assert entry["own"]["feedback"] == ["Keep going"]
+    assert str(expert.pk) not in str(entry) and expert.email not in str(body)
+    assert AuditEntry.objects.filter(action="evaluation.results_published").count() == 1
+
+
+# --- query counts --------------------------------------------------------------------------
+def make(commission, chair, member, edition, n):
+    for _ in range(n):
+        services.assign_expert(member=member, project=approved_project_with_team(edition=edition), actor=chair)
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_assignments_list_query_count(commission, chair, expert_member, edition, rows, django_assert_num_queries):
+    make(commission, chair, expert_member, edition, rows)
+    client = api(chair)
+    with django_assert_num_queries(2):
+        response = client.get(f"{API}/assignments/")
+    assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_sheets_list_query_count(commission, chair, expert_member, edition, criteria, rows,
+                                 django_assert_num_queries):
+    make(commission, chair, expert_member, edition, rows)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
+    client = api(expert_member.user)
+    with django_assert_num_queries(3):
+        response = client.get(f"{API}/sheets/")
+    assert response.json()["count"] == rows
+    assert all(s["status"] == SheetStatus.DRAFT and len(s["scores"]) == 2 for s in response.json()["results"])
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_criteria_list_query_count(edition, outsider, rows, django_assert_num_queries):
+    from .factories import CriterionFactory
+
+    CriterionFactory.create_batch(rows, edition=edition)
+    client = api(outsider)
+    with django_assert_num_queries(3):
+        response = client.get(f"{API}/criteria/", {"edition": edition.pk})
+    assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_results_query_count(commission, chair, expert_member, edition, criteria, rows, django_assert_num_queries):
+    make(commission, chair, expert_member, edition, rows)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
+        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    services.publish_results(commission=commission, actor=chair)
+    student = MembershipFactory(team=ScoreSheet.objects.first().assignment.project.team,
+                                role=MembershipRole.MEMBER).user
+    client = api(student)
+    with django_assert_num_queries(5):
+        response = client.get(f"{API}/results/", {"edition": edition.pk})
+    assert len(response.json()["published"]["ranking"]) == rows

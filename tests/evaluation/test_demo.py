@@ -1,0 +1,48 @@
+"""The demo data: idempotent, commission and criteria always, assignments only with projects."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from evaluation import demo
+from evaluation.models import Assignment, Commission, CommissionMember, Criterion, ResultSnapshot, ScoreSheet
+from marathon.models import Edition
+from marathon.roles import COMMISSION_CHAIRS
+from tests.factories import approved_project_with_team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_without_projects_creates_no_project_data():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    current = Edition.objects.current()
+    commission = Commission.objects.get(edition=current)
+    assert commission.members.count() == 6
+    chair = CommissionMember.objects.get(commission=commission, is_chair=True)
+    assert chair.user.email == "chair@marathon.example"
+    assert chair.user.groups.filter(name=COMMISSION_CHAIRS).exists()
+    assert len({m.group for m in commission.members.all()}) == 5
+    assert list(Criterion.objects.filter(edition=current).values_list("name", flat=True)) == [
+        "Scientific quality", "Practical value for the customer", "International teamwork",
+        "Results and outputs", "Presentation"]
+    assert Assignment.objects.count() == 0
+
+
+def test_demo_with_projects_assigns_scores_and_publishes_2019():
+    call_command("seed_demo", stdout=io.StringIO())
+    current = Edition.objects.current()
+    past = Edition.objects.get(year=2019)
+    for _ in range(4):
+        approved_project_with_team(edition=current)
+        approved_project_with_team(edition=past)
+    demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    assert Assignment.objects.filter(project__edition=current).count() == 12
+    assert Assignment.objects.filter(member__user__email="expert@marathon.example", project__edition=current).exists()
+    assert ScoreSheet.objects.filter(assignment__project__edition=current, status="submitted").exists()
+    assert ScoreSheet.objects.filter(assignment__project__edition=current, status="draft").exists()
+    snapshot = ResultSnapshot.objects.get(commission__edition=past)
+    assert len(snapshot.data["projects"]) == 4
+    assert not ResultSnapshot.objects.filter(commission__edition=current).exists()

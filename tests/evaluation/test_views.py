@@ -1,0 +1,272 @@
+"""Pages: access per role, the htmx autosave, chair actions, published results, query counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import ExpertGroup, ResultSubmission, Score, ScoreSheet, SheetStatus
+from projects.models import MembershipRole
+from tests.factories import MembershipFactory, approved_project_with_team
+from tests.querycount import PAGE_BASE
+
+from .conftest import seat
+from .helpers import close_evaluation, full_scores
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet(chair, expert_member, project):
+    return services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+
+
+def form_data(criteria, values, feedback="", note=""):
+    data = {"feedback": feedback, "confidential_note": note}
+    for criterion, value in zip(criteria, values, strict=False):
+        data[f"c{criterion.pk}"] = str(value)
+        data[f"c{criterion.pk}_comment"] = ""
+    return data
+
+
+# --- expert pages --------------------------------------------------------------------------
+def test_sheet_page_shows_radio_levels_to_author(login, sheet, expert, criteria):
+    response = login(expert).get(reverse("evaluation:sheet", args=[sheet.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'name="c{criteria[0].pk}" id="id_c{criteria[0].pk}_0" value="1"' in html
+    assert "Very good" in html
+    assert 'hx-post="/evaluation/sheets/' in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_sheet_page_hidden_from_other_experts_and_students(login, sheet, outsider, team_member):
+    assert login(outsider).get(reverse("evaluation:sheet", args=[sheet.pk])).status_code == 404
+    assert login(team_member).get(reverse("evaluation:sheet", args=[sheet.pk])).status_code == 404
+
+
+def test_chair_sees_sheet_read_only(login, sheet, chair):
+    response = login(chair).get(reverse("evaluation:sheet", args=[sheet.pk]))
+    assert response.status_code == 200
+    assert b"(read only)" in response.content and b"sheet-form" not in response.content
+
+
+def test_autosave_stores_draft_and_answers_status(login, sheet, expert, criteria):
+    response = login(expert).post(reverse("evaluation:sheet_autosave", args=[sheet.pk]),
+                                  form_data(criteria, [4, 2], feedback="Nice"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"Saved at" in response.content
+    assert dict(Score.objects.values_list("criterion__name", "value")) == {"Science": 4, "Value": 2}
+    assert ScoreSheet.objects.get().feedback == "Nice"
+
+
+def test_autosave_reports_errors_without_saving(login, sheet, expert, criteria):
+    response = login(expert).post(reverse("evaluation:sheet_autosave", args=[sheet.pk]), form_data(criteria, [9]))
+    assert b"text-danger" in response.content
+    assert Score.objects.count() == 0
+
+
+def test_submit_from_page(login, sheet, expert, criteria):
+    client = login(expert)
+    response = client.post(reverse("evaluation:sheet_submit", args=[sheet.pk]), form_data(criteria, [5, 4]))
+    assert response.status_code == 302
+    assert ScoreSheet.objects.get().status == SheetStatus.SUBMITTED
+
+
+def test_submit_incomplete_shows_error(login, sheet, expert, criteria):
+    client = login(expert)
+    response = client.post(reverse("evaluation:sheet_submit", args=[sheet.pk]), form_data(criteria, [5]),
+                           follow=True)
+    assert "Required criteria have no value: Value." in response.content.decode()
+    assert ScoreSheet.objects.get().status == SheetStatus.DRAFT
+
+
+def test_sheet_read_only_after_deadline(login, sheet, expert, edition, criteria):
+    close_evaluation(edition)
+    client = login(expert)
+    response = client.get(reverse("evaluation:sheet", args=[sheet.pk]))
+    assert b"deadline has passed" in response.content
+    client.post(reverse("evaluation:sheet", args=[sheet.pk]), form_data(criteria, [5, 5]))
+    assert Score.objects.count() == 0
+
+
+def test_declare_conflict_page(login, expert, project):
+    client = login(expert)
+    assert client.get(reverse("evaluation:declare_conflict")).status_code == 200
+    response = client.post(reverse("evaluation:declare_conflict"), {"project": project.pk, "reason": "Co-author"})
+    assert response.status_code == 302
+    assert project.expert_conflicts.get().reason == "Co-author"
+
+
+def test_declare_conflict_page_not_for_non_members(login, outsider):
+    assert login(outsider).get(reverse("evaluation:declare_conflict")).status_code == 404
+
+
+# --- results submission --------------------------------------------------------------------
+def test_team_member_uploads_results(login, project, team_member):
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
+    response = login(team_member).post(reverse("evaluation:submit_results", args=[project.team.pk]),
+                                       {"summary": "Done.", "final_report": upload})
+    assert response.status_code == 302
+    assert ResultSubmission.objects.get().final_report_name == "report.pdf"
+
+
+def test_expert_downloads_submitted_report_outsider_cannot(login, project, team_member, sheet, expert, outsider):
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
+    submission = services.submit_results(team=project.team, actor=team_member, summary="s", final_report=upload)
+    url = reverse("evaluation:submission_file", args=[submission.pk, "final_report"])
+    response = login(expert).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert login(outsider).get(url).status_code == 404
+    assert login(outsider).get(reverse("evaluation:submit_results", args=[project.team.pk])).status_code == 404
+
+
+# --- chair ---------------------------------------------------------------------------------
+def test_dashboard_only_for_chair(login, commission, chair, expert, edition):
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    assert login(chair).get(url).status_code == 200
+    assert login(expert).get(url).status_code == 404
+
+
+def test_chair_assigns_auto_assigns_reminds_and_publishes(login, commission, chair, expert_member, edition, criteria):
+    seat(commission, group=ExpertGroup.CUSTOMER)
+    project = approved_project_with_team(edition=edition)
+    client = login(chair)
+    client.post(reverse("evaluation:assign", args=[edition.year]), {"member": expert_member.pk, "project": project.pk})
+    assert expert_member.assignments.count() == 1
+    response = client.post(reverse("evaluation:auto_assign", args=[edition.year]), {"per_project": 3}, follow=True)
+    assert "2 assignments created." in response.content.decode()
+    response = client.post(reverse("evaluation:remind", args=[edition.year]), follow=True)
+    assert "3 experts reminded." in response.content.decode()
+    sheet = expert_member.assignments.get().sheet
+    services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [4, 4]))
+    services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    response = client.post(reverse("evaluation:publish", args=[edition.year]), follow=True)
+    assert "The results are published." in response.content.decode()
+
+
+def test_auto_assign_infeasible_message_on_dashboard(login, commission, chair, edition):
+    approved_project_with_team(edition=edition, title="Lonely")
+    response = login(chair).post(reverse("evaluation:auto_assign", args=[edition.year]), {"per_project": 2},
+                                 follow=True)
+    assert "Lonely: Only 1 experts without a conflict are available; 2 more are needed." in response.content.decode()
+
+
+def test_exports_for_chair_only(login, commission, chair, expert, edition):
+    client = login(chair)
+    csv_response = client.get(reverse("evaluation:export", args=[edition.year, "csv"]))
+    assert csv_response.status_code == 200 and csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_response.content.decode().startswith("Rank,Project,Team,Sheets,Mean")
+    xlsx = client.get(reverse("evaluation:export", args=[edition.year, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert login(expert).get(reverse("evaluation:export", args=[edition.year, "csv"])).status_code == 404
+    assert client.get(reverse("evaluation:export", args=[edition.year, "pdf"])).status_code == 404
+
+
+# --- published results ---------------------------------------------------------------------
+@pytest.fixture
+def published(commission, chair, sheet, expert, criteria, project):
+    services.save_score_sheet(sheet=sheet, actor=expert, scores=full_scores(criteria, [4, 4]),
+                              feedback="Great teamwork", confidential_note="hidden remark")
+    services.submit_score_sheet(sheet=sheet, actor=expert)
+    return services.publish_results(commission=commission, actor=chair)
+
+
+def test_results_hidden_before_publishing(login, commission, chair, sheet, team_member, edition):
+    assert login(team_member).get(reverse("evaluation:results", args=[edition.year])).status_code == 404
+
+
+def test_team_member_sees_feedback_not_scorer(login, published, team_member, expert, edition):
+    html = login(team_member).get(reverse("evaluation:results", args=[edition.year])).content.decode()
+    assert "Great teamwork" in html and "Your project" in html
+    assert expert.full_name not in html and "hidden remark" not in html
+
+
+def test_outsider_sees_ranking_without_feedback(login, published, outsider, project, edition):
+    html = login(outsider).get(reverse("evaluation:results", args=[edition.year])).content.decode()
+    assert project.title in html and "Great teamwork" not in html
+
+
+# --- query counts --------------------------------------------------------------------------
+def make_sheets(commission, chair, member, edition, n):
+    for _ in range(n):
+        services.assign_expert(member=member, project=approved_project_with_team(edition=edition), actor=chair)
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_my_sheets_query_count(login, commission, chair, expert_member, edition, rows, django_assert_num_queries):
+    make_sheets(commission, chair, expert_member, edition, rows)
+    client = login(expert_member.user)
+    with django_assert_num_queries(PAGE_BASE + 2):
+        response = client.get(reverse("evaluation:my_sheets"))
+    assert response.content.decode().count('class="list-group-item list-group-item-action') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_dashboard_query_count(login, commission, chair, expert_member, edition, criteria, rows,
+                               django_assert_num_queries):
+    make_sheets(commission, chair, expert_member, edition, rows)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]),
+                                  feedback="ok")
+        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    client = login(chair)
+    with django_assert_num_queries(PAGE_BASE + 12):
+        response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
+    assert response.content.decode().count('class="project-progress"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_results_page_query_count(login, commission, chair, expert_member, edition, criteria, rows,
+                                  django_assert_num_queries):
+    make_sheets(commission, chair, expert_member, edition, rows)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
+        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    services.publish_results(commission=commission, actor=chair)
+    student = MembershipFactory(team=ScoreSheet.objects.first().assignment.project.team,
+                                role=MembershipRole.MEMBER).user
+    client = login(student)
+    with django_assert_num_queries(PAGE_BASE + 3):
+        response = client.get(reverse("evaluation:results", args=[edition.year]))
+    assert response.content.decode().count('class="rank') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_results_index_query_count(login, team_member, rows, django_assert_num_queries):
+    client = login(team_member)
+    for _ in range(rows - 1):
+        MembershipFactory(user=team_member, role=MembershipRole.SUPERVISOR)
+    with django_assert_num_queries(PAGE_BASE + 2):
+        client.get(reverse("evaluation:results_index"))
+
+
+def test_anonymous_sees_published_ranking_only(client, published, project, edition):
+    html = client.get(reverse("evaluation:results", args=[edition.year])).content.decode()
+    assert project.title in html and "Great teamwork" not in html
+    assert client.get(reverse("evaluation:results_index")).status_code == 200
+
+
+def test_anonymous_sees_nothing_before_publishing(client, commission, edition):
+    assert client.get(reverse("evaluation:results", args=[edition.year])).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_project_sheets_query_count(login, commission, chair, project, edition, criteria, rows,
+                                    django_assert_num_queries):
+    for group in [ExpertGroup.CUSTOMER] * rows:
+        member = seat(commission, group=group)
+        sheet = services.assign_expert(member=member, project=project, actor=chair).sheet
+        services.save_score_sheet(sheet=sheet, actor=member.user, scores=full_scores(criteria, [5, 1]),
+                                  confidential_note="between us")
+    client = login(chair)
+    url = reverse("evaluation:project_sheets", args=[edition.year, project.pk])
+    with django_assert_num_queries(PAGE_BASE + 6):
+        response = client.get(url)
+    html = response.content.decode()
+    assert html.count('class="sheet-row"') == rows and "75.0" in html and "between us" in html
+
+
+def test_project_sheets_not_for_experts(login, commission, expert, project, edition):
+    url = reverse("evaluation:project_sheets", args=[edition.year, project.pk])
+    assert login(expert).get(url).status_code == 404

@@ -1,0 +1,93 @@
+"""The rules hold when many steps happen at the same moment: real threads, each with its own
+PostgreSQL connection, released together by a barrier."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from marathon.exceptions import RuleViolation
+from projects.composition import STUDENT_ROLES
+from projects.models import Membership
+from teams import services
+from teams.models import JoinRequest, RequestStatus
+from tests.factories import UserFactory
+from tests.teams.factories import JoinRequestFactory, add_students, make_team
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def run_together(calls):
+    """Run each call in its own thread, all released at once; returns ("ok"|message) per call."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=30)
+            call()
+            results[index] = "ok"
+        except RuleViolation as exc:
+            results[index] = " ".join(exc.messages)
+        except Exception as exc:  # anything else is a bug the assertion below shows
+            results[index] = f"ERROR {exc.__class__.__name__}: {exc}"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_twenty_accepts_for_three_free_places_make_exactly_three_members():
+    assert connection.vendor == "postgresql"
+    team = make_team(team_size_min=2, team_size_max=5)
+    add_students(team, 2)  # 3 free places
+    requests = [JoinRequestFactory(team=team, student=UserFactory(status="bachelor")) for _ in range(20)]
+
+    results = run_together([
+        lambda r=r: services.accept_join_request(join_request=r, actor=team.supervisor)
+        for r in requests])
+
+    assert results.count("ok") == 3
+    assert [r for r in results if r != "ok"] == ["This team is full (5 students)."] * 17
+    assert Membership.objects.filter(team=team, role__in=STUDENT_ROLES).count() == 5
+    assert JoinRequest.objects.filter(team=team, status=RequestStatus.ACCEPTED).count() == 3
+    assert JoinRequest.objects.filter(team=team, status=RequestStatus.PENDING).count() == 17
+
+
+def test_one_student_accepted_into_two_teams_at_once_gets_one_membership():
+    assert connection.vendor == "postgresql"
+    first = make_team()
+    second = make_team(edition=first.edition)
+    student = UserFactory(status="master")
+    requests = [JoinRequestFactory(team=first, student=student),
+                JoinRequestFactory(team=second, student=student)]
+
+    results = run_together([
+        lambda r=r: services.accept_join_request(join_request=r, actor=r.team.project.proposer)
+        for r in requests])
+
+    assert sorted(results, key=lambda r: r != "ok")[0] == "ok"
+    assert results.count("ok") == 1
+    refusal = next(r for r in results if r != "ok")
+    assert refusal in ("This request is no longer pending (it is withdrawn).",
+                       f"{student.full_name} is already in a team of this edition; a student can be "
+                       "in only one team per edition.")
+    assert Membership.objects.filter(user=student, edition=first.edition).count() == 1
+    assert JoinRequest.objects.filter(student=student, status=RequestStatus.ACCEPTED).count() == 1
+
+
+def test_same_join_request_sent_twice_at_once_stores_one():
+    team = make_team()
+    student = UserFactory(status="bachelor")
+
+    results = run_together([
+        lambda: services.send_join_request(team=team, student=student, motivation="Hi", actor=student)
+        for _ in range(2)])
+
+    assert sorted(results) == ["You already have a pending request for this team.", "ok"]
+    assert JoinRequest.objects.filter(team=team, student=student).count() == 1
