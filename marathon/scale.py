@@ -585,7 +585,9 @@ def evaluation(ctx: Context) -> None:
     assignments = assign_experts(ctx, evaluated, members_of, per_project)
     sheets, scores = score_sheets(ctx, assignments, criteria_of)
     result_submissions(ctx, teams)
+    published = publish_closed(ctx, commissions)
     ctx.counts.update(commission_members=sum(len(m) for m in members_of.values()),
+                      published_results=published,
                       criteria=len(criteria), assignments=len(assignments), score_sheets=sheets,
                       scores=scores)
 
@@ -728,6 +730,38 @@ def score_sheets(ctx: Context, assignments: list, criteria_of: dict) -> tuple[in
     return len(sheets), len(scores)
 
 
+def publish_closed(ctx: Context, commissions: list) -> int:
+    """Closed editions' results are published: a frozen snapshot made by the app's own
+    selector (as `publish_results` does) and the "results published" notification of every
+    team member, bulk-inserted and already read and e-mailed (the service would render and
+    e-mail ~10,000 of them one by one)."""
+    from evaluation.models import ResultSnapshot
+    from evaluation.selectors import compute_results
+    from projects.models import Membership
+
+    from .models import Notification
+
+    closed = [c for c in commissions if c.edition_id not in (ctx.evaluation_edition.pk, ctx.current_edition.pk)]
+    snapshots, notes = [], []
+    for commission in closed:
+        edition = next(e for e in ctx.editions if e.pk == commission.edition_id)
+        published = at(edition.evaluation_end + timedelta(days=1), 9)
+        snapshots.append(ResultSnapshot(commission=commission, data=compute_results(commission),
+                                        published_by=ctx.accounts["chair"], published_at=published))
+        for user_id in Membership.objects.filter(edition=edition).values_list("user_id", flat=True).order_by("pk"):
+            notes.append(Notification(
+                recipient_id=user_id, kind="evaluation_published",
+                subject=f"Results of the {edition.year} marathon are published",
+                body=f"The commission has published the results of the {edition.year} edition.",
+                url=f"/evaluation/results/{edition.year}/", created_at=published,
+                read_at=published + timedelta(days=ctx.rng.randint(0, 20)), emailed_at=published,
+                email_attempts=1))
+    bulk(ResultSnapshot, snapshots)
+    bulk(Notification, notes)
+    ctx.counts.update(notifications=ctx.counts.get("notifications", 0) + len(notes))
+    return len(snapshots)
+
+
 def result_submissions(ctx: Context, teams: list) -> None:
     from evaluation.models import ResultSubmission
 
@@ -752,7 +786,7 @@ TRAVEL_BANDS = {  # first call year: (min km, max km, standard, green) per band 
 
 def mobility(ctx: Context) -> None:
     """Mobilities of team members and supervisors during their edition's research phase: never
-    two overlapping ones per person; about a third ERASMUS+-funded (never to or from a Russian
+    two overlapping ones per person; about half ERASMUS+-funded (never to or from a Russian
     university from 2022 on), with the grant computed as the mobility service stores it."""
     from mobility.models import Mobility
 
@@ -803,7 +837,7 @@ def mobility_row(ctx, team, user, unis, members, users, busy):
     home = unis[user.university_id]
     status = mobility_status(ctx, edition)
     russian = "RU" in (str(home.country), str(host.country))
-    erasmus = rng.random() < 0.35 and not (russian and edition.year >= 2022) and status != "draft"
+    erasmus = rng.random() < 0.5 and not (russian and edition.year >= 2022) and status != "draft"
     green = erasmus and rng.random() < 0.3
     row = Mobility(
         participant=user, kind=kind, home_university=home, host_university=host, edition=edition,
@@ -821,8 +855,7 @@ def mobility_row(ctx, team, user, unis, members, users, busy):
         decided_at=at(start - timedelta(days=30)) if status not in ("draft", "submitted") else None,
         decided_by=ctx.accounts["coordinator"] if status not in ("draft", "submitted") else None,
     )
-    if erasmus:
-        store_grant(row, home, host, kind, start, end, green)
+    store_grant(row, home, host, kind, start, end, green, funded=erasmus)
     return row
 
 
@@ -836,21 +869,25 @@ def mobility_status(ctx: Context, edition: Edition) -> str:
 _grant_cache: dict = {}
 
 
-def store_grant(row, home, host, kind, start, end, green) -> None:
-    """The mobility service's own calculation; cached per (pair, kind, length, green, year)."""
+def store_grant(row, home, host, kind, start, end, green, *, funded: bool) -> None:
+    """As `mobility.services.store_grant`: the distance for every mobility, the amounts for
+    ERASMUS+-funded ones; the app's own calculation, cached per (pair, kind, length, green,
+    call year) since it reads the rate tables on every call."""
     from mobility.grants import estimate_grant
 
-    key = (home.pk, host.pk, kind, (end - start).days, green, start.year)
+    call_year = row.erasmus_call_year
+    key = (home.pk, host.pk, kind, (end - start).days, green, call_year or start.year)
     if key not in _grant_cache:
         _grant_cache[key] = estimate_grant(home=home, host=host, kind=kind, start=start, end=end,
-                                           green=green)
+                                           green=green, call_year=call_year)
     grant = _grant_cache[key]
-    row.rate_table = grant.rate_table
-    row.distance_km, row.distance_band = grant.distance_km, grant.band
-    row.grant_travel_amount, row.grant_daily_rate = grant.travel_amount, grant.daily_rate
-    row.grant_days, row.grant_individual_amount = grant.days, grant.individual_amount
-    row.grant_total, row.grant_currency = grant.total, grant.currency
-    row.grant_computed_at = row.decided_at
+    row.distance_km, row.distance_band, row.grant_currency = grant.distance_km, grant.band, grant.currency
+    row.grant_computed_at = row.submitted_at
+    if funded:
+        row.rate_table = grant.rate_table
+        row.grant_travel_amount, row.grant_daily_rate = grant.travel_amount, grant.daily_rate
+        row.grant_days, row.grant_individual_amount = grant.days, grant.individual_amount
+        row.grant_total = grant.total
 
 
 def ensure_rate_tables() -> None:
