@@ -21,6 +21,7 @@ from pathlib import Path
 import requests
 
 NOT_THERE = {404, 405}
+SOLO = 20  # requests of the one-client pass per scenario
 DONE_STATES = {"done", "finished", "success", "succeeded", "completed", "complete", "ready"}
 FAILED_STATES = {"failed", "failure", "error"}
 
@@ -128,13 +129,20 @@ def run_scenario(base_url: str, sessions: dict, scenario: dict, *, count: int, c
         return {**result, "available": False, "reason": f"{status} at discovery ({scenario['requests'][0]['path']})"}
     if scenario["kind"] == "export":
         return {**result, "available": True, **run_export(base_url, session, scenario, count)}
-    writes = scenario["method"] != "GET"
-    if not writes and warmup:
+    if scenario["method"] == "GET" and warmup:
         drive(base_url, session, scenario, count=warmup, concurrency=concurrency)
     count = min(count, scenario["count"] or count)
-    # A write's first target was used by discovery: the measured ones start after it.
+    # A POST needs a fresh target each time (its first one was used by discovery); GET and PUT
+    # may repeat theirs.
+    fresh = scenario["method"] == "POST"
     measured = drive(base_url, session, scenario, count=count, concurrency=concurrency,
-                     offset=1 if writes else 0)
+                     offset=1 if fresh else 0)
+    # The same requests one at a time: what the code costs without queueing for the 2 cores.
+    alone_count = min(SOLO, count, max(len(scenario["requests"]) - count - 1, 0) if fresh else count)
+    if alone_count:
+        alone = drive(base_url, session, scenario, count=alone_count, concurrency=1,
+                      offset=count + 1 if fresh else 0)
+        measured["alone_p50_ms"] = alone["p50_ms"]
     measured["discovery_status"] = status
     measured["meets_target"] = measured["p95_ms"] <= scenario["target_ms"] and not measured["errors"]
     return {**result, "available": True, **measured}
@@ -250,6 +258,7 @@ def format_line(result: dict) -> str:
         return f"  {result['name']:<40} not available: {result['reason']}"
     return (f"  {result['name']:<40} p50 {result['p50_ms']:>7} p95 {result['p95_ms']:>7} "
             f"p99 {result['p99_ms']:>7} ms  {result['rps']:>6} req/s  errors {result['errors']}  "
+            f"alone p50 {result.get('alone_p50_ms', '-')}  "
             f"queries {result.get('queries_per_request')}")
 
 
