@@ -19,7 +19,7 @@ from .serializers import (
     EstimateSerializer,
     MobilityInputSerializer,
     MobilitySerializer,
-    RejectSerializer,
+    MobilityRejectSerializer,
 )
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -98,7 +98,7 @@ MobilityApproveView = _workflow_endpoint(
     "approve", services.approve_mobility, "Approve a submitted mobility (coordinator).")
 MobilityRejectView = _workflow_endpoint(
     "reject", services.reject_mobility, "Reject a submitted mobility with a reason (coordinator).",
-    RejectSerializer)
+    MobilityRejectSerializer)
 MobilityStartView = _workflow_endpoint(
     "start", services.start_mobility, "Mark an approved mobility as started.", DateActionSerializer)
 MobilityCompleteView = _workflow_endpoint(
