@@ -18,8 +18,8 @@ from .serializers import (
     EstimateQuerySerializer,
     EstimateSerializer,
     MobilityInputSerializer,
-    MobilitySerializer,
     MobilityRejectSerializer,
+    MobilitySerializer,
 )
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}

@@ -5,8 +5,8 @@ import io
 import pytest
 
 from evaluation import demo
-from marathon import demo as core_demo
 from evaluation.models import Assignment, Commission, CommissionMember, Criterion, ResultSnapshot, ScoreSheet
+from marathon import demo as core_demo
 from marathon.models import Edition
 from marathon.roles import COMMISSION_CHAIRS
 from tests.factories import approved_project_with_team
