@@ -4,7 +4,8 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import AuditEntry, Notification, User
@@ -25,6 +26,13 @@ def record_audit(*, actor: User | None, action: str, target: models.Model,
     )
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template (e-mail subject/body) without HTML escaping: a title with
+    quotes or an ampersand must reach the inbox and the e-mail as typed. Pages escape it on output."""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
+
+
 def notify(*, recipient: User, template: str, context: dict | None = None, url: str = "",
            send_email: bool = True) -> Notification:
     """Store a notification for `recipient` in the caller's transaction.
@@ -36,8 +44,8 @@ def notify(*, recipient: User, template: str, context: dict | None = None, url: 
     """
     context = {**(context or {}), "recipient": recipient, "url": url}
     with translation.override(recipient.preferred_language or "en"):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{template}_body.txt", context).strip()
+        subject = render_plain_text(f"emails/{template}_subject.txt", context).strip()
+        body = render_plain_text(f"emails/{template}_body.txt", context).strip()
     notification = Notification.objects.create(
         recipient=recipient, kind=template, subject=" ".join(subject.split())[:255],
         body=body, url=url, send_email=send_email and bool(recipient.email),

@@ -58,8 +58,10 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
     recipient = notification.recipient
     context = {"notification": notification, "recipient": recipient,
                "link": notification.absolute_url(), "site_url": settings.SITE_URL}
+    from .services import render_plain_text
+
     with translation.override(recipient.preferred_language or "en"):
-        text = render_to_string("emails/notification_body.txt", context)
+        text = render_plain_text("emails/notification_body.txt", context)
         html = render_to_string("emails/notification_body.html", context)
     message = EmailMultiAlternatives(
         subject=f"[Project Marathon] {notification.subject}", body=text,

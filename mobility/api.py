@@ -18,8 +18,8 @@ from .serializers import (
     EstimateQuerySerializer,
     EstimateSerializer,
     MobilityInputSerializer,
+    MobilityRejectSerializer,
     MobilitySerializer,
-    RejectSerializer,
 )
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -98,7 +98,7 @@ MobilityApproveView = _workflow_endpoint(
     "approve", services.approve_mobility, "Approve a submitted mobility (coordinator).")
 MobilityRejectView = _workflow_endpoint(
     "reject", services.reject_mobility, "Reject a submitted mobility with a reason (coordinator).",
-    RejectSerializer)
+    MobilityRejectSerializer)
 MobilityStartView = _workflow_endpoint(
     "start", services.start_mobility, "Mark an approved mobility as started.", DateActionSerializer)
 MobilityCompleteView = _workflow_endpoint(

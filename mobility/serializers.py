@@ -88,7 +88,7 @@ class MobilityInputSerializer(serializers.Serializer):
                                               max_value=1000)
 
 
-class RejectSerializer(serializers.Serializer):
+class MobilityRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 

@@ -107,3 +107,14 @@ def test_inbox_query_count_constant(login, student, django_assert_num_queries, r
     client = login(student)
     with django_assert_num_queries(PAGE_BASE + 2):  # page count + page
         client.get("/inbox/")
+
+
+def test_plain_text_keeps_quotes_and_ampersands(login, student, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = send_generic(student, subject='"R&D" <approved>', message="Tom & Jerry's team")
+    assert notification.subject == '"R&D" <approved>'
+    assert notification.body == "Tom & Jerry's team"
+    assert mail.outbox[-1].subject == '[Project Marathon] "R&D" <approved>'
+    assert "Tom & Jerry's team" in mail.outbox[-1].body
+    page = login(student).get("/inbox/").content.decode()
+    assert "&quot;R&amp;D&quot; &lt;approved&gt;" in page  # escaped exactly once on the page

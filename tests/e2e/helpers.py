@@ -24,3 +24,15 @@ def login_in_browser(page: Page, base_url: str, user, password: str = PASSWORD) 
 
 def logout_in_browser(page: Page) -> None:
     page.click("nav form[action$='/accounts/logout/'] button")
+
+
+def click_nav(page: Page, link: str) -> None:
+    """Click a navbar link that may sit in a dropdown menu (or the collapsed mobile menu)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    target = page.locator(link)
+    if not target.is_visible():
+        menu = "xpath=ancestor::li[contains(@class, 'dropdown')]/a[contains(@class, 'dropdown-toggle')]"
+        target.locator(menu).click()
+    target.click()

@@ -8,7 +8,7 @@ from evaluation import services
 from evaluation.models import ExpertGroup, ScoreSheet, SheetStatus
 from marathon.models import User
 from projects.models import MembershipRole
-from tests.e2e.helpers import login_in_browser, logout_in_browser
+from tests.e2e.helpers import click_nav, login_in_browser, logout_in_browser
 from tests.evaluation.conftest import seat
 from tests.evaluation.factories import CommissionFactory, CriterionFactory
 from tests.evaluation.helpers import full_scores
@@ -78,7 +78,7 @@ def test_chair_publishes_and_student_sees_team_results(page: Page, live_url, set
     logout_in_browser(page)
 
     login_in_browser(page, live_url, student)
-    page.click("#nav-results")
+    click_nav(page, "#nav-results")
     page.click(f"text={setup['edition']}")
     expect(page.locator("#ranking")).to_contain_text("Smart Grid Twin")
     expect(page.locator(".team-results")).to_contain_text("Clear, useful results.")

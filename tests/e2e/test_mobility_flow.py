@@ -12,7 +12,7 @@ from marathon.roles import MOBILITY_COORDINATORS
 from mobility import services
 from mobility.demo import seed_rate_table
 from mobility.models import Mobility
-from tests.e2e.helpers import login_in_browser, logout_in_browser
+from tests.e2e.helpers import click_nav, login_in_browser, logout_in_browser
 from tests.factories import UniversityFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
@@ -37,7 +37,7 @@ def setting():
 
 def test_student_applies_with_live_estimate_and_submits(page: Page, live_url, setting):
     login_in_browser(page, live_url, setting["student"])
-    page.click("#nav-mobility")
+    click_nav(page, "#nav-mobility")
     page.click("#apply-mobility")
     page.fill("input[name=planned_start]", "2027-04-01")
     page.fill("input[name=planned_end]", "2027-04-30")
@@ -66,7 +66,7 @@ def test_coordinator_approves_then_student_completes_with_certificate(page: Page
     services.submit_mobility(mobility=mobility, actor=student)
 
     login_in_browser(page, live_url, setting["coordinator"])
-    page.click("#nav-mobility-queue")
+    click_nav(page, "#nav-mobility-queue")
     row = page.locator(f"tr[data-mobility='{mobility.pk}']")
     expect(row).to_contain_text("SPbPU → TU Graz")
     row.get_by_role("button", name="Approve").click()

@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from projects.models import Project, ProjectStatus, Team
-from tests.e2e.helpers import login_in_browser
+from tests.e2e.helpers import click_nav, login_in_browser
 from tests.factories import (
     EditionFactory,
     OrganisationFactory,
@@ -19,7 +19,7 @@ def test_professor_proposes_and_submits(page: Page, live_url, professor):
     edition, area = EditionFactory(), ScientificAreaFactory(name="Energy")
     co_supervisor = UserFactory(status="researcher", full_name="Rita Researcher")
     login_in_browser(page, live_url, professor)
-    page.click("#nav-my-projects")
+    click_nav(page, "#nav-my-projects")
     page.click("text=Propose a project")
     page.select_option("select[name=edition]", str(edition.pk))
     page.select_option("select[name=area]", str(area.pk))
@@ -45,7 +45,7 @@ def test_office_approves_from_review_queue(page: Page, live_url, office):
     project = submitted_project(title="Solar ice makers")
     rejected = submitted_project(title="Perpetual motion")
     login_in_browser(page, live_url, office)
-    page.click("#nav-review")
+    click_nav(page, "#nav-review")
     item = page.locator(f"#review-{rejected.pk}")
     item.locator("textarea[name=reason]").fill("Violates thermodynamics.")
     item.locator(".reject-button").click()
@@ -69,7 +69,7 @@ def test_student_filters_catalogue_and_opens_project(page: Page, live_url, stude
                                       team_size_min=1, team_size_max=1)
     student_in(full.team)
     login_in_browser(page, live_url, student)
-    page.click("#nav-projects")
+    click_nav(page, "#nav-projects")
     expect(page.locator(".project-card")).to_have_count(3)
     page.select_option("#catalogue-filters select[name=area]", str(energy.pk))
     page.check("#id_has_free_places")

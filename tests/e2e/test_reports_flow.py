@@ -4,7 +4,7 @@ from playwright.sync_api import Page, expect
 
 from reports.models import ExportJob
 from reports.tasks import generate_export
-from tests.e2e.helpers import login_in_browser
+from tests.e2e.helpers import click_nav, login_in_browser
 from tests.factories import UserFactory
 from tests.outcomes.factories import publication_by
 from tests.reports.conftest import add_project
@@ -22,7 +22,7 @@ def office(world):
 
 def test_office_exports_xlsx_and_downloads_it(page: Page, live_url, office, tmp_path):
     login_in_browser(page, live_url, office)
-    page.click("#nav-statistics")
+    click_nav(page, "#nav-statistics")
     page.fill("#year-range input[name=from]", "2018")
     page.fill("#year-range input[name=to]", "2020")
     page.click("#year-range button[type=submit]")

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import login_in_browser, logout_in_browser
+from tests.e2e.helpers import click_nav, login_in_browser, logout_in_browser
 from tests.factories import UserFactory
 from tests.teams.factories import make_team
 
@@ -27,7 +27,7 @@ def test_student_asks_to_join_supervisor_accepts_student_sees_team(page: Page, l
     logout_in_browser(page)
 
     login_in_browser(page, live_url, student)
-    page.click("#nav-my-team")
+    click_nav(page, "#nav-my-team")
     page.locator("#my-teams").get_by_role("link", name=team.name).click()
     expect(page.locator("#members")).to_contain_text("Sofia Browser")
     expect(page.locator("#my-membership")).to_contain_text("You are a member of this team.")
@@ -47,7 +47,7 @@ def test_supervisor_invites_student_who_accepts(page: Page, live_url):
     logout_in_browser(page)
 
     login_in_browser(page, live_url, student)
-    page.click("#nav-requests")
+    click_nav(page, "#nav-requests")
     page.locator("#my-invitations").get_by_role("button", name="Accept").click()
     expect(page.locator("main > .alert-success[role=alert]")).to_contain_text("Welcome to the team!")
     expect(page.locator("#members")).to_contain_text("Mila Invitee")

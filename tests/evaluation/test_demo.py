@@ -3,10 +3,10 @@
 import io
 
 import pytest
-from django.core.management import call_command
 
 from evaluation import demo
 from evaluation.models import Assignment, Commission, CommissionMember, Criterion, ResultSnapshot, ScoreSheet
+from marathon import demo as core_demo
 from marathon.models import Edition
 from marathon.roles import COMMISSION_CHAIRS
 from tests.factories import approved_project_with_team
@@ -14,9 +14,15 @@ from tests.factories import approved_project_with_team
 pytestmark = pytest.mark.django_db
 
 
+def seed_core_only():
+    """The core demo (people, editions) without the projects demo, so the tests control projects."""
+    core_demo.seed(io.StringIO())
+
+
 def test_seed_demo_without_projects_creates_no_project_data():
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_core_only()
+    demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
     current = Edition.objects.current()
     commission = Commission.objects.get(edition=current)
     assert commission.members.count() == 6
@@ -31,7 +37,7 @@ def test_seed_demo_without_projects_creates_no_project_data():
 
 
 def test_demo_with_projects_assigns_scores_and_publishes_2019():
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_core_only()
     current = Edition.objects.current()
     past = Edition.objects.get(year=2019)
     for _ in range(4):

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from marathon.models import University
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
             return
         # Each app may ship `<app>/demo.py` with `seed(stdout)`; they run in INSTALLED_APPS
         # order, so projects come before the apps that build on them.
-        with transaction.atomic():
+        # The demo's notifications stay in the inbox; their e-mails go nowhere (demo addresses).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
+                transaction.atomic():
             for config in apps.get_app_configs():
                 try:
                     module = import_module(f"{config.name}.demo")
