@@ -233,6 +233,7 @@ def benchmark(base_url: str, *, count: int = 200, concurrency: int = 4, warmup: 
     """Build the scenarios from the database, measure each one, return results.json's dict."""
     from bench import querycount, scenarios
 
+    started = meta(base_url, count, concurrency)  # the load average before the run
     built = [s.as_dict() for s in scenarios.build(write_count=count)]
     queries = querycount.measure(built) if query_counts else {}
     personas = {s["persona"] for s in built if not s["unavailable"]}
@@ -249,7 +250,7 @@ def benchmark(base_url: str, *, count: int = 200, concurrency: int = 4, warmup: 
             result["queries_per_request"] = queries.get(scenario["name"])
         log(format_line(result))
         results.append(result)
-    return {"meta": meta(base_url, count, concurrency), "login_failures": failures,
+    return {"meta": started, "login_failures": failures,
             "scenarios": results, "workers": worker_memory(gunicorn_pid)}
 
 
