@@ -11,6 +11,9 @@ COMMISSION_CHAIRS = "Commission chairs"
 
 
 def group_names(user) -> frozenset[str]:
+    """The user's group names, loaded once per user object (i.e. once per request)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    return frozenset(user.groups.values_list("name", flat=True))
+    if not hasattr(user, "_portal_group_names"):
+        user._portal_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._portal_group_names

@@ -1,3 +1,6 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
@@ -43,6 +46,9 @@ class EditionSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(required=False, allow_blank=True, max_length=12,
+                                help_text=_("Current code of your authenticator app, when two-factor "
+                                            "authentication is on."))
 
     def validate(self, attrs):
         user = authenticate(self.context["request"], email=attrs["email"].lower(),
@@ -51,8 +57,23 @@ class TokenRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with the given e-mail and password.")]}
             )
+        self._check_second_factor(user, attrs.get("otp", ""))
         attrs["user"] = user
         return attrs
+
+    @staticmethod
+    def _check_second_factor(user, code: str) -> None:
+        """An API token is as strong as a login: the same TOTP code the login page asks for."""
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if authenticator is None:
+            if user.is_staff and settings.MFA_REQUIRED_FOR_STAFF:
+                raise serializers.ValidationError({"otp": [
+                    _("Staff accounts need two-factor authentication: set it up in the portal first.")]})
+            return
+        if not code:
+            raise serializers.ValidationError({"otp": [_("Enter the code of your authenticator app.")]})
+        if not TOTP(authenticator).validate_code(code.strip()):
+            raise serializers.ValidationError({"otp": [_("This code is not valid or was already used.")]})
 
 
 class TokenResponseSerializer(serializers.Serializer):

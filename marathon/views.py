@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .dashboard import cards_for
 from .forms import ProfileForm
 from .models import Edition, User
 from .services import mark_notifications_read, update_profile
@@ -27,6 +28,7 @@ def home(request):
     return render(request, "marathon/home.html", {
         "edition": edition,
         "timeline": edition.timeline() if edition else [],
+        "cards": cards_for(request.user, edition),
     })
 
 

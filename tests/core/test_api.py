@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -114,3 +116,39 @@ def test_schema_and_docs_served_offline(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"https://" not in docs.content.replace(b"https://github.com", b"")
+
+
+# --- API tokens and two-factor authentication ---------------------------------------------------
+def _current_totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_token_requires_totp_code_when_two_factor_is_on(api, student):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(student, secret)
+    credentials = {"email": student.email, "password": PASSWORD}
+
+    missing = api.post("/api/v1/auth/token/", credentials, format="json")
+    assert missing.status_code == 400
+    assert missing.json()["errors"] == {"otp": ["Enter the code of your authenticator app."]}
+    wrong = api.post("/api/v1/auth/token/", {**credentials, "otp": "12345x"}, format="json")
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"] == {"otp": ["This code is not valid or was already used."]}
+    assert not Token.objects.filter(user=student).exists()
+
+    good = api.post("/api/v1/auth/token/", {**credentials, "otp": _current_totp_code(secret)}, format="json")
+    assert good.status_code == 200
+    assert good.json() == {"token": Token.objects.get(user=student).key}
+
+
+def test_staff_without_two_factor_get_no_token_when_it_is_required(api, office, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    response = api.post("/api/v1/auth/token/", {"email": office.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "otp": ["Staff accounts need two-factor authentication: set it up in the portal first."]}
+    assert not Token.objects.filter(user=office).exists()

@@ -19,11 +19,11 @@ def login_in_browser(page: Page, base_url: str, user, password: str = PASSWORD) 
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
-    expect(page.locator("#nav-profile")).to_have_text(user.full_name)
+    expect(page.locator("#nav-user")).to_have_text(user.full_name)
 
 
 def logout_in_browser(page: Page) -> None:
-    page.click("nav form[action$='/accounts/logout/'] button")
+    click_nav(page, "nav form[action$='/accounts/logout/'] button")
 
 
 def click_nav(page: Page, link: str) -> None:

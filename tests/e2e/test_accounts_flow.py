@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import click_nav
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 
@@ -26,9 +28,9 @@ def test_signup_verify_login_edit_profile_see_name(page: Page, live_url, univers
     page.fill("input[name=login]", "mila@example.org")
     page.fill("input[name=password]", "a-Long-unusual-pass-42")
     page.click("main form button[type=submit]")
-    expect(page.locator("#nav-profile")).to_have_text("Mila Browser")
+    expect(page.locator("#nav-user")).to_have_text("Mila Browser")
 
-    page.click("#nav-profile")
+    click_nav(page, "#nav-profile")
     page.fill("input[name=full_name]", "Mila Renamed")
     page.fill("input[name=skills]", "Spectroscopy")
     page.click("main form button[type=submit]")
