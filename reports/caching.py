@@ -28,6 +28,14 @@ def cache_seconds() -> int:
     return getattr(settings, "STATISTICS_CACHE_SECONDS", 600)
 
 
+def cache_is_shared() -> bool:
+    """Only a cache every process sees (Redis) can be invalidated by every writer: with the
+    process-local default (no REDIS_URL) a write in another process (a worker, a second web
+    process, a management command) would leave this process's entry stale, so nothing is cached."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
 def data_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -47,6 +55,8 @@ def _bump() -> None:
 
 def invalidate_statistics() -> None:
     """Change the data version now and again once the current transaction commits."""
+    if not cache_is_shared():
+        return
     try:
         _bump()
         transaction.on_commit(_bump)
@@ -57,6 +67,8 @@ def invalidate_statistics() -> None:
 def cached_statistics(*, year_from: int, year_to: int) -> Statistics:
     """`compute_statistics`, served from the cache while no counted row has changed. Labels in
     the result are translated, so the language is part of the key."""
+    if not cache_is_shared():
+        return compute_statistics(year_from=year_from, year_to=year_to)
     try:
         key = f"reports:statistics:{data_version()}:{get_language()}:{year_from}:{year_to}"
         cached = cache.get(key)

@@ -1,5 +1,7 @@
 """The statistics cache: served while nothing counted changed, recomputed as soon as it does."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -12,6 +14,17 @@ from tests.outcomes.factories import GrantApplicationFactory, PublicationFactory
 from tests.reports.conftest import add_mobility, add_project
 
 pytestmark = pytest.mark.django_db
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    """The statistics cache is used only with a cache all processes share: Redis."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": REDIS_URL, "KEY_PREFIX": "test-statistics"}}
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def cached(year_from=2018, year_to=2020):
@@ -112,18 +125,35 @@ def test_each_language_has_its_own_entry(world):
 
 def test_entries_expire_after_the_configured_time(world, settings, monkeypatch):
     settings.STATISTICS_CACHE_SECONDS = 30
-    stored = {}
-    monkeypatch.setattr(caching.cache, "set",
-                        lambda key, value, timeout: stored.update({key: timeout}))
+    timeouts = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set(self, key, value, timeout):
+            timeouts.append(timeout)
+
+    monkeypatch.setattr(caching, "cache", Recording())
     cached()
-    assert list(stored.values()) == [30]
+    assert timeouts == [30]
 
 
 def test_unreachable_cache_still_gives_figures(world, monkeypatch):
     publication_by(world.host, world.graz, year=2019)
 
-    def down(*args, **kwargs):
-        raise ConnectionError("redis down")
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("redis down")
+            return fail
 
-    monkeypatch.setattr(caching.cache, "get", down)
+    monkeypatch.setattr(caching, "cache", Down())
     assert cached().joint_publications == 1
+
+
+def test_a_process_local_cache_is_not_used(world, settings, django_assert_num_queries):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cached()
+    with django_assert_num_queries(12):
+        cached()
