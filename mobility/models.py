@@ -230,6 +230,10 @@ class Mobility(models.Model):
         indexes = [
             models.Index(fields=["funding_source", "status", "planned_start"],
                          name="mobility_grant_idx"),
+            # The who-is-where calendar: status + date overlap; incoming lists by host and date.
+            models.Index(fields=["status", "planned_start", "planned_end"],
+                         name="mobility_status_dates_idx"),
+            models.Index(fields=["host_university", "planned_start"], name="mobility_host_start_idx"),
         ]
 
     def __str__(self):

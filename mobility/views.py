@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,8 @@ from .grants import estimate_grant, stored_grant
 from .models import Mobility, MobilityDocument, MobilityStatus
 
 PAGE_SIZE = 25
+CALENDAR_PAGE_SIZE = 50
+MAX_CALENDAR_WEEKS = 53
 
 
 def get_mobility_for(user, pk: int) -> Mobility:
@@ -263,13 +266,17 @@ def who_is_where(request):
     form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    mobilities = list(selectors.who_is_where(start, end))
+    # A two-year period at scale holds thousands of stays: one page of rows at a time.
+    page = Paginator(selectors.who_is_where(start, end), CALENDAR_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     weeks = [start + timedelta(days=7 * i) for i in range(((end - start).days // 7) + 1)]
+    if len(weeks) > MAX_CALENDAR_WEEKS:
+        weeks = []  # too wide to draw: the dates column says it all
     rows = [{"mobility": m, "cells": [m.planned_start <= w + timedelta(days=6) and m.planned_end >= w
-                                      for w in weeks]} for m in mobilities]
+                                      for w in weeks]} for m in page]
     return render(request, "mobility/who_is_where.html", {
-        "form": form, "start": start, "end": end, "rows": rows,
-        "weeks": weeks if len(weeks) <= 53 else []})
+        "form": form, "start": start, "end": end, "rows": rows, "weeks": weeks, "page": page,
+        "querystring": urlencode({"start": start.isoformat(), "end": end.isoformat()})})
 
 
 @coordinator_required

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 from marathon.api_support import ErrorSerializer
 
 from . import serializers, services
+from .caching import cached_statistics
 from .models import ExportJob, ExportStatus
-from .statistics import compute_statistics
 
 
 class StatsView(APIView):
@@ -25,7 +25,7 @@ class StatsView(APIView):
     def get(self, request):
         query = serializers.YearRangeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        stats = compute_statistics(year_from=query.validated_data["from"],
+        stats = cached_statistics(year_from=query.validated_data["from"],
                                    year_to=query.validated_data["to"])
         return Response(stats.summary())
 

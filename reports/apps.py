@@ -7,3 +7,9 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Statistics and reports")
+
+    def ready(self):
+        # Cache invalidation only (no business rules): see reports/caching.py.
+        from .caching import connect_invalidation
+
+        connect_invalidation()

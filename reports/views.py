@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from marathon.models import Edition
 
 from . import services
+from .caching import cached_statistics
 from .charts import bar_chart
 from .definitions import BLOCK_LABELS, DEFINITIONS, FIGURES, LABELS, SHORT_LABELS, definition_rows
 from .exports import CONTENT_TYPES
 from .forms import ExportForm, YearRangeForm
 from .models import ExportJob, ExportStatus
-from .statistics import MAX_YEAR, MIN_YEAR, compute_statistics
+from .statistics import MAX_YEAR, MIN_YEAR
 
 
 def office_required(view):
@@ -76,7 +77,7 @@ def _figures(stats) -> list[dict]:
 @office_required
 def statistics(request):
     form, year_from, year_to = _year_range(request)
-    stats = compute_statistics(year_from=year_from, year_to=year_to)
+    stats = cached_statistics(year_from=year_from, year_to=year_to)
     return render(request, "reports/statistics.html", {
         "form": form, "stats": stats, "figures": _figures(stats), "charts": _charts(stats),
         "definitions": definition_rows(),
@@ -88,7 +89,7 @@ def statistics(request):
 def public_summary(request):
     """Aggregates only: no names of people, nothing per person."""
     form, year_from, year_to = _year_range(request)
-    stats = compute_statistics(year_from=year_from, year_to=year_to)
+    stats = cached_statistics(year_from=year_from, year_to=year_to)
     return render(request, "reports/public_summary.html", {
         "form": form, "stats": stats, "figures": _figures(stats),
         "charts": _charts(stats)[:3], "definitions": definition_rows(),

@@ -142,3 +142,25 @@ class ConferenceInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"end_date": [_("The last day cannot be before the first day.")]})
         return attrs
+
+
+# PATCH: the same fields minus the project (an outcome does not move to another project); any
+# subset may be sent. Authors, when sent, replace the whole ordered list.
+class PublicationUpdateSerializer(PublicationInputSerializer):
+    project = None
+
+
+class GrantApplicationUpdateSerializer(GrantApplicationInputSerializer):
+    project = None
+
+
+class ConferenceUpdateSerializer(ConferenceInputSerializer):
+    project = None
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", self.instance.start_date if self.instance else None)
+        end = attrs.get("end_date", self.instance.end_date if self.instance else None)
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": [_("The last day cannot be before the first day.")]})
+        return attrs

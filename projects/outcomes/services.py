@@ -145,3 +145,129 @@ def delete_outcome(*, outcome: Publication | GrantApplication | ConferencePartic
         record_audit(actor=actor, action=f"outcomes.{outcome._meta.model_name}_deleted", target=outcome,
                      changes={"project": outcome.project_id, "title": str(outcome)})
         outcome.delete()
+
+
+# --- editing ---------------------------------------------------------------------------------
+# The recorder may since have been deleted (SET_NULL); that must not block an edit.
+EDIT_UNCHECKED = ["created_by"]
+
+def _comparable(value):
+    return value.code if hasattr(value, "code") else value  # django-countries' Country
+
+
+def _audit_value(value):
+    """A JSON-friendly form of a field value for the audit trail."""
+    value = _comparable(value)
+    return str(value) if isinstance(value, date | Decimal) else value
+
+
+def _changed_fields(before: dict, after: dict) -> dict:
+    """{field: {"from": old, "to": new}} for every field whose value differs (1000 == 1000.00)."""
+    return {name: {"from": _audit_value(before[name]), "to": _audit_value(after[name])}
+            for name in after if _comparable(before[name]) != _comparable(after[name])}
+
+
+def _apply(instance, values: dict) -> dict:
+    before = {name: getattr(instance, name) for name in values}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return before
+
+
+def _author_summary(rows) -> list[str]:
+    return [f"{row.name} ({row.affiliation}, {row.country})" for row in rows]
+
+
+def update_publication(*, publication: Publication, actor: User, title: str, venue: str, type: str,
+                       year: int, doi: str = "", authors: list[AuthorInput] | None = None
+                       ) -> Publication:
+    """Change a publication (and, when `authors` is given, replace its authors in order);
+    audited with each changed field from → to. Same people as for recording it."""
+    _check_can_record(project=publication.project, actor=actor)
+    rows = None
+    if authors is not None:
+        if not authors:
+            raise ValidationError({"authors": [_("A publication needs at least one author.")]})
+        rows = [_author_row(position, author) for position, author in enumerate(authors, start=1)]
+    values = {"title": title.strip(), "venue": venue.strip(), "type": type, "year": year,
+              "doi": normalize_doi(doi)}
+    before = _apply(publication, values)
+    if publication.doi and Publication.objects.filter(doi=publication.doi).exclude(
+            pk=publication.pk).exists():
+        raise ValidationError({"doi": [_("A publication with this DOI is already recorded.")]})
+    publication.full_clean(exclude=EDIT_UNCHECKED)
+    changes = _changed_fields(before, values)
+    try:
+        with transaction.atomic():
+            publication.save()
+            if rows is not None:
+                old = _author_summary(publication.authors.all())
+                new = _author_summary(rows)
+                if old != new:
+                    publication.authors.all().delete()
+                    for row in rows:
+                        row.publication = publication
+                    PublicationAuthor.objects.bulk_create(rows)
+                    changes["authors"] = {"from": old, "to": new}
+            if changes:
+                record_audit(actor=actor, action="outcomes.publication_updated", target=publication,
+                             changes=changes)
+    except IntegrityError as exc:  # someone recorded the same DOI at the same moment
+        raise ValidationError({"doi": [_("A publication with this DOI is already recorded.")]}) from exc
+    return publication
+
+
+def update_grant_application(*, grant: GrantApplication, actor: User, programme: str, title: str,
+                             applicants: list[University], submitted_on: date, amount: Decimal,
+                             currency: str, status: str, funder: str = "") -> GrantApplication:
+    """Change a grant application; audited with each changed field from → to."""
+    _check_can_record(project=grant.project, actor=actor)
+    if not applicants:
+        raise ValidationError({"applicants": [_("Choose at least one applicant university.")]})
+    values = {"programme": programme, "funder": funder.strip(), "title": title.strip(),
+              "submitted_on": submitted_on, "amount": Decimal(amount),
+              "currency": currency.strip().upper(), "status": status}
+    before = _apply(grant, values)
+    before["amount"] = Decimal(str(before["amount"]))  # an unsaved instance may hold a string
+    grant.full_clean(exclude=EDIT_UNCHECKED)
+    changes = _changed_fields(before, values)
+    old_applicants = sorted(grant.applicants.values_list("pk", flat=True))
+    new_applicants = sorted({university.pk for university in applicants})
+    with transaction.atomic():
+        grant.save()
+        if old_applicants != new_applicants:
+            grant.applicants.set(applicants)
+            changes["applicants"] = {"from": old_applicants, "to": new_applicants}
+        if changes:
+            record_audit(actor=actor, action="outcomes.grant_application_updated", target=grant,
+                         changes=changes)
+    return grant
+
+
+def update_conference_participation(*, participation: ConferenceParticipation, actor: User,
+                                    conference: str, city: str, country: str, start_date: date,
+                                    end_date: date, contribution_title: str, is_international: bool,
+                                    presenters: list[User] = (), other_presenters: str = ""
+                                    ) -> ConferenceParticipation:
+    """Change a conference participation; audited with each changed field from → to."""
+    _check_can_record(project=participation.project, actor=actor)
+    if not presenters and not other_presenters.strip():
+        raise ValidationError({"presenters": [_("Name at least one presenter.")]})
+    values = {"conference": conference.strip(), "city": city.strip(), "country": country,
+              "start_date": start_date, "end_date": end_date,
+              "contribution_title": contribution_title.strip(),
+              "is_international": is_international, "other_presenters": other_presenters.strip()}
+    before = _apply(participation, values)
+    participation.full_clean(exclude=EDIT_UNCHECKED)
+    changes = _changed_fields(before, values)
+    old_presenters = sorted(participation.presenters.values_list("pk", flat=True))
+    new_presenters = sorted({person.pk for person in presenters})
+    with transaction.atomic():
+        participation.save()
+        if old_presenters != new_presenters:
+            participation.presenters.set(presenters)
+            changes["presenters"] = {"from": old_presenters, "to": new_presenters}
+        if changes:
+            record_audit(actor=actor, action="outcomes.conference_updated", target=participation,
+                         changes=changes)
+    return participation

@@ -106,6 +106,86 @@ def conference_add(request, project_id: int):
     return render(request, "outcomes/conference_form.html", {"project": project, "form": form})
 
 
+def get_outcome_for_editing(user, model, pk: int):
+    """The outcome, if `user` may change its project's outcomes (else 403)."""
+    outcome = get_object_or_404(model.objects.select_related("project__edition"), pk=pk)
+    if not can_record_outcomes(user, outcome.project):
+        raise PermissionDenied(_("You cannot change outcomes of this project."))
+    return outcome
+
+
+def _author_initial(publication) -> list[dict]:
+    return [{"user": author.user_id, "name": "" if author.user_id else author.name,
+             "university": author.university_id,
+             "affiliation": "" if author.user_id or author.university_id else author.affiliation,
+             "country": "" if author.user_id or author.university_id else author.country.code}
+            for author in publication.authors.all()]
+
+
+@login_required
+def publication_edit(request, pk: int):
+    publication = get_outcome_for_editing(request.user, Publication, pk)
+    project = publication.project
+    initial = {name: getattr(publication, name) for name in ("title", "venue", "type", "year", "doi")}
+    form = forms.PublicationForm(request.POST or None, initial=initial)
+    authors = forms.AuthorFormSet(request.POST or None, people=forms.project_people(project),
+                                  prefix="authors", initial=_author_initial(publication))
+    if request.method == "POST" and form.is_valid() and authors.is_valid():
+        try:
+            services.update_publication(
+                publication=publication, actor=request.user, **form.cleaned_data,
+                authors=[services.AuthorInput(**row) for row in authors.authors()])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The publication has been updated."))
+            return redirect("outcomes:project", project_id=project.pk)
+    return render(request, "outcomes/publication_form.html",
+                  {"project": project, "form": form, "authors": authors, "editing": publication})
+
+
+@login_required
+def grant_application_edit(request, pk: int):
+    grant = get_outcome_for_editing(request.user, GrantApplication, pk)
+    initial = {name: getattr(grant, name) for name in
+               ("programme", "funder", "title", "submitted_on", "amount", "currency", "status")}
+    initial["applicants"] = list(grant.applicants.values_list("pk", flat=True))
+    form = forms.GrantApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_grant_application(grant=grant, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The grant application has been updated."))
+            return redirect("outcomes:project", project_id=grant.project_id)
+    return render(request, "outcomes/grant_application_form.html",
+                  {"project": grant.project, "form": form, "editing": grant})
+
+
+@login_required
+def conference_edit(request, pk: int):
+    participation = get_outcome_for_editing(request.user, ConferenceParticipation, pk)
+    initial = {name: getattr(participation, name) for name in
+               ("conference", "city", "start_date", "end_date", "contribution_title",
+                "other_presenters", "is_international")}
+    initial["country"] = participation.country.code
+    initial["presenters"] = list(participation.presenters.values_list("pk", flat=True))
+    form = forms.ConferenceForm(request.POST or None, initial=initial,
+                                people=forms.project_people(participation.project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_conference_participation(participation=participation,
+                                                     actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The conference participation has been updated."))
+            return redirect("outcomes:project", project_id=participation.project_id)
+    return render(request, "outcomes/conference_form.html",
+                  {"project": participation.project, "form": form, "editing": participation})
+
+
 OUTCOME_MODELS = {"publication": Publication, "grant-application": GrantApplication,
                   "conference": ConferenceParticipation}
 

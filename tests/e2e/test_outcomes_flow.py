@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from marathon.models import AuditEntry
 from projects.outcomes.models import Publication
 from tests.e2e.helpers import login_in_browser
 from tests.factories import UniversityFactory, UserFactory, approved_project_with_team
@@ -35,3 +36,28 @@ def test_supervisor_adds_a_joint_publication(page: Page, live_url):
     expect(row).to_contain_text("Greta Graz")
     expect(row.locator("a[href='https://doi.org/10.1016/j.egyr.2020.01.001']")).to_be_visible()
     assert Publication.objects.get().doi == "10.1016/j.egyr.2020.01.001"
+
+
+def test_supervisor_corrects_a_publication_on_a_phone(page: Page, live_url):
+    host = UniversityFactory(name="SPbPU", country="RU")
+    project = approved_project_with_team(
+        title="Hydrogen storage", proposer=UserFactory(status="professor", university=host,
+                                                       full_name="Pavel Professor"))
+    publication = Publication.objects.create(project=project, title="Metal hydrdes", venue="V",
+                                             type="journal", year=2020, doi="10.1000/typo")
+    publication.authors.create(position=1, user=project.proposer, name="Pavel Professor",
+                               university=host, affiliation="SPbPU", country="RU")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_in_browser(page, live_url, project.proposer)
+    page.goto(f"{live_url}/outcomes/projects/{project.pk}/")
+    page.click(f"a[href='/outcomes/publications/{publication.pk}/edit/']")
+    expect(page.locator("h1")).to_have_text("Edit a publication")
+    expect(page.locator("select[name=authors-0-user]")).to_have_value(str(project.proposer.pk))
+    page.fill("input[name=title]", "Metal hydrides")
+    page.click("#publication-form button[type=submit]")
+
+    expect(page.locator(".alert-success")).to_contain_text("The publication has been updated.")
+    expect(page.locator("#publication-table tbody tr").first).to_contain_text("Metal hydrides")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert AuditEntry.objects.get(action="outcomes.publication_updated").changes == {
+        "title": {"from": "Metal hydrdes", "to": "Metal hydrides"}}

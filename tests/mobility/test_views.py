@@ -176,6 +176,32 @@ def test_calendar_shows_who_is_away(login, coordinator):
     assert f'data-mobility="{away.pk}"' in html
 
 
+def test_calendar_shows_one_page_of_stays_at_a_time(login, coordinator, monkeypatch):
+    from mobility import views
+
+    monkeypatch.setattr(views, "CALENDAR_PAGE_SIZE", 2)
+    start = date(2027, 3, 1)
+    stays = [MobilityFactory(status=MobilityStatus.APPROVED, planned_start=start + timedelta(days=i),
+                             planned_end=start + timedelta(days=20 + i)) for i in range(3)]
+    client = login(coordinator)
+    period = {"start": "2027-03-01", "end": "2027-05-01"}
+    first = client.get("/mobility/calendar/", period).content.decode()
+    second = client.get("/mobility/calendar/", {**period, "page": 2}).content.decode()
+    assert first.count("data-mobility=") == 2
+    assert second.count("data-mobility=") == 1
+    assert f'data-mobility="{stays[2].pk}"' in second
+    assert "page=2" in first and "start=2027-03-01" in first
+
+
+def test_calendar_wider_than_a_year_has_no_week_cells(login, coordinator):
+    away = MobilityFactory(status=MobilityStatus.APPROVED, planned_start=date(2027, 3, 1),
+                           planned_end=date(2027, 3, 20))
+    html = login(coordinator).get("/mobility/calendar/", {
+        "start": "2027-01-01", "end": "2028-06-30"}).content.decode()
+    assert f'data-mobility="{away.pk}"' in html
+    assert "Week of" not in html and '<td class="bg-primary">' not in html
+
+
 def test_calendar_bad_period_shows_error(login, coordinator):
     response = login(coordinator).get("/mobility/calendar/", {"start": "2024-05-01",
                                                               "end": "2024-04-01"})
@@ -266,7 +292,7 @@ def test_calendar_query_count(login, coordinator, django_assert_num_queries, row
     MobilityFactory.create_batch(rows, status=MobilityStatus.APPROVED, planned_start=start,
                                  planned_end=start + timedelta(days=20))
     client = login(coordinator)
-    with django_assert_num_queries(PAGE_BASE + 2):  # coordinator, mobilities
+    with django_assert_num_queries(PAGE_BASE + 3):  # coordinator, count, one page of mobilities
         client.get("/mobility/calendar/", {"start": "2027-03-01", "end": "2027-05-01"})
 
 

@@ -171,7 +171,24 @@ def _populate(world, rows):
 @pytest.mark.parametrize("rows", [1, 5])
 def test_statistics_query_count_is_constant(world, django_assert_num_queries, rows):
     _populate(world, rows)
-    # 6 people queries (one CTE each), 15 outcome/mobility aggregates, universities, areas
-    with django_assert_num_queries(23):
+    # people rows, author rows, applicant rows, 4 conference and 3 mobility aggregates,
+    # universities, areas
+    with django_assert_num_queries(12):
         result = stats()
     assert result.projects == rows
+
+
+def test_joint_by_affiliation_text_ignores_case_and_spaces(world):
+    from tests.outcomes.factories import AuthorFactory, PublicationFactory
+
+    same = PublicationFactory(year=2019)
+    AuthorFactory(publication=same, position=1, university=None, affiliation="CSIC", country="ES")
+    AuthorFactory(publication=same, position=2, university=None, affiliation=" csic ", country="ES")
+    joint = PublicationFactory(year=2019)
+    AuthorFactory(publication=joint, position=1, university=None, affiliation="CSIC", country="ES")
+    AuthorFactory(publication=joint, position=2, university=world.graz, affiliation="TU Graz",
+                  country="AT")
+    result = stats()
+    assert result.joint_publications == 1
+    assert {row["country"]: row["joint_publications"] for row in result.by_country} == {
+        "AT": 1, "ES": 1}
