@@ -16,6 +16,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from importlib import import_module
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -209,7 +210,21 @@ def generate(*, scale: int, seed: int = 1, stdout=None) -> Context:
             ctx.timings[step.__name__] = round(time.monotonic() - started, 2)
             if stdout is not None:
                 stdout.write(f"  {step.__name__}: {ctx.timings[step.__name__]} s")
+        invalidate_cached_reads()
     return ctx
+
+
+def invalidate_cached_reads() -> None:
+    """Bulk inserts skip model signals: tell the apps that cache reads (statistics) that the data
+    changed. Looked up by name, as the core imports no app."""
+    for config in apps.get_app_configs():
+        try:
+            caching = import_module(f"{config.name}.caching")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.caching":
+                raise
+            continue
+        caching.invalidate_statistics()
 
 
 def app_steps() -> list:
