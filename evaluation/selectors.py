@@ -33,15 +33,30 @@ def member_of(commission: Commission, user: User) -> CommissionMember | None:
 
 
 def is_chair(user: User, commission: Commission) -> bool:
-    """The programme office acts as chair of every commission."""
+    """A chair seat on this commission. Only chairs see individual scores, confidential notes
+    and the live results; the programme office (staff) does not, unless it also holds a seat."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or commission.members.filter(user=user, is_chair=True).exists()
+    return commission.members.filter(user=user, is_chair=True).exists()
+
+
+def can_manage(user: User, commission: Commission) -> bool:
+    """Chairs and the programme office run the commission: progress counts, assignment,
+    reminders. Managing never grants a look at scores (see `is_chair`)."""
+    return user.is_authenticated and (user.is_staff or is_chair(user, commission))
 
 
 def chaired_commissions(user: User):
-    qs = Commission.objects.select_related("edition")
-    return qs if user.is_staff else qs.filter(members__user=user, members__is_chair=True)
+    if not user.is_authenticated:
+        return Commission.objects.none()
+    return Commission.objects.select_related("edition").filter(members__user=user, members__is_chair=True)
+
+
+def managed_commissions(user: User):
+    """Commissions whose dashboard the user opens: all for the office, else the chaired ones."""
+    if user.is_authenticated and user.is_staff:
+        return Commission.objects.select_related("edition")
+    return chaired_commissions(user)
 
 
 def commission_for_year(year: int) -> Commission | None:
@@ -114,7 +129,8 @@ def sheets_visible_to(user: User):
 
 
 def assignments_visible_to(user: User):
-    chaired = chaired_commissions(user).values("pk")
+    """Own assignments plus those of managed commissions (who is assigned where, no scores)."""
+    chaired = managed_commissions(user).values("pk")
     return Assignment.objects.filter(Q(member__user=user) | Q(member__commission__in=chaired))
 
 

@@ -39,8 +39,21 @@ def get_sheet_for_user(user, pk) -> ScoreSheet:
 
 
 def get_commission_for_chair(user, year) -> Commission:
+    """Pages with individual scores or the live results: chairs only (not the office)."""
     commission = selectors.commission_for_year(year)
     if commission is None or not selectors.is_chair(user, commission):
+        raise Http404
+    return commission
+
+
+def get_commission_for_manager(user, year) -> Commission:
+    """The dashboard and its assignment/reminder actions: chairs and the programme office.
+    Sets `commission.viewer_is_chair` so the page need not ask again."""
+    commission = selectors.commission_for_year(year)
+    if commission is None:
+        raise Http404
+    commission.viewer_is_chair = selectors.is_chair(user, commission)
+    if not (commission.viewer_is_chair or user.is_staff):
         raise Http404
     return commission
 
@@ -50,7 +63,7 @@ def get_commission_for_chair(user, year) -> Commission:
 def my_sheets(request):
     sheets = selectors.sheets_of_expert(request.user)
     return render(request, "evaluation/sheet_list.html", {
-        "sheets": sheets, "chaired": selectors.chaired_commissions(request.user),
+        "sheets": sheets, "chaired": selectors.managed_commissions(request.user),
         "today": timezone.localdate()})
 
 
@@ -170,13 +183,16 @@ def declare_conflict(request):
 # --- chair ---------------------------------------------------------------------------------
 @login_required
 def dashboard(request, year):
-    commission = get_commission_for_chair(request.user, year)
+    """Progress, assignment and reminders for chairs and the office; the live results table
+    (and links to individual sheets) for chairs only."""
+    commission = get_commission_for_manager(request.user, year)
     snapshot = selectors.published_snapshot(commission)
+    is_chair = commission.viewer_is_chair
     return render(request, "evaluation/commission_dashboard.html", {
-        "commission": commission, "edition": commission.edition, "snapshot": snapshot,
+        "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
         "experts": selectors.progress_by_expert(commission),
         "projects": selectors.progress_by_project(commission),
-        "results": selectors.compute_results(commission),
+        "results": selectors.compute_results(commission) if is_chair else None,
         "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
         .select_related("member__user", "project"),
         "assign_form": AssignForm(commission=commission,
@@ -195,8 +211,8 @@ def project_sheets(request, year, project_pk):
         "sheets": selectors.sheets_of_project(commission, project)})
 
 
-def _dashboard_action(request, year, action):
-    commission = get_commission_for_chair(request.user, year)
+def _dashboard_action(request, year, action, lookup=get_commission_for_manager):
+    commission = lookup(request.user, year)
     try:
         message = action(commission)
     except (ValidationError, PermissionDenied) as exc:
@@ -250,7 +266,7 @@ def publish(request, year):
     def action(commission):
         services.publish_results(commission=commission, actor=request.user)
         return _("The results are published.")
-    return _dashboard_action(request, year, action)
+    return _dashboard_action(request, year, action, lookup=get_commission_for_chair)
 
 
 @login_required

@@ -17,8 +17,15 @@ from ..models import Assignment, Commission, CommissionMember, ConflictOfInteres
 
 
 def require_chair(actor: User, commission: Commission) -> None:
+    """Steps that reveal or freeze scores (publishing) belong to the chair alone."""
     if not selectors.is_chair(actor, commission):
         raise PermissionDenied(_("Only the commission's chair can do this."))
+
+
+def require_manager(actor: User, commission: Commission) -> None:
+    """Running the commission (assignment, reminders): the chair or the programme office."""
+    if not selectors.can_manage(actor, commission):
+        raise PermissionDenied(_("Only the programme office or the chair can do this."))
 
 
 # --- members -------------------------------------------------------------------------------
@@ -37,8 +44,7 @@ def sync_commission_groups(user: User) -> None:
 def add_commission_member(*, commission: Commission, user: User, group: str, actor: User,
                           is_chair: bool = False, organisation: Organisation | None = None) -> CommissionMember:
     """Seat (or update) `user` on the commission; syncs the role groups; audited."""
-    if not actor.is_staff and not selectors.is_chair(actor, commission):
-        raise PermissionDenied(_("Only the programme office or the chair can change the commission."))
+    require_manager(actor, commission)
     with transaction.atomic():
         member, created = CommissionMember.objects.update_or_create(
             commission=commission, user=user,
@@ -52,8 +58,7 @@ def add_commission_member(*, commission: Commission, user: User, group: str, act
 
 def remove_commission_member(*, member: CommissionMember, actor: User) -> None:
     """Remove a member who has no submitted sheet; syncs the role groups; audited."""
-    if not actor.is_staff and not selectors.is_chair(actor, member.commission):
-        raise PermissionDenied(_("Only the programme office or the chair can change the commission."))
+    require_manager(actor, member.commission)
     with transaction.atomic():
         if ScoreSheet.objects.filter(assignment__member=member, status="submitted").exists():
             raise RuleViolation(_("This expert has submitted score sheets and cannot be removed."))
@@ -116,7 +121,7 @@ def assign_expert(*, member: CommissionMember, project: Project, actor: User) ->
     """Assign one expert to one project by hand (chair). Creates the empty score sheet,
     notifies the expert, audited. Refused when the expert has a conflict."""
     commission = member.commission
-    require_chair(actor, commission)
+    require_manager(actor, commission)
     if project.edition_id != commission.edition_id or project.status not in selectors.EVALUATED_STATUSES:
         raise ValidationError({"project": [_("Only approved projects of this edition can be evaluated.")]})
     with transaction.atomic():
@@ -138,7 +143,7 @@ def auto_assign(*, commission: Commission, per_project: int, actor: User) -> lis
     """Complete the assignment so every project has `per_project` experts (see
     `evaluation.assignment`). All or nothing: when the constraints cannot be met, raises
     RuleViolation naming each project and why, and writes nothing. Notifies each expert once."""
-    require_chair(actor, commission)
+    require_manager(actor, commission)
     with transaction.atomic():
         commission = Commission.objects.select_for_update().select_related("edition").get(pk=commission.pk)
         record_detected_conflicts(commission)

@@ -14,7 +14,7 @@ from projects.models import Membership
 
 from .. import selectors
 from ..models import Commission, CommissionMember, ReminderLog, ResultSnapshot, ScoreSheet, SheetStatus
-from .commission import require_chair
+from .commission import require_chair, require_manager
 
 
 def _pending_by_member(commission: Commission) -> dict[int, int]:
@@ -49,8 +49,9 @@ def _remind(commission: Commission, key: str) -> int:
 
 
 def send_reminders(*, commission: Commission, actor: User) -> int:
-    """The chair's button: remind experts with unsubmitted sheets (at most once a day each)."""
-    require_chair(actor, commission)
+    """The chair's or the office's button: remind experts with unsubmitted sheets (at most once a
+    day each)."""
+    require_manager(actor, commission)
     with transaction.atomic():
         sent = _remind(commission, f"manual-{timezone.localdate().isoformat()}")
         record_audit(actor=actor, action="evaluation.reminders_sent", target=commission,
