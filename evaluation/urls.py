@@ -16,6 +16,7 @@ urlpatterns = [
     path("commission/<int:year>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("commission/<int:year>/remind/", views.remind, name="remind"),
     path("commission/<int:year>/publish/", views.publish, name="publish"),
+    path("commission/<int:year>/publish/progress/", views.publish_progress, name="publish_progress"),
     path("commission/<int:year>/export.<str:fmt>", views.export, name="export"),
     path("results/", views.results_index, name="results_index"),
     path("results/<int:year>/", views.results, name="results"),

@@ -270,6 +270,17 @@ def publish(request, year):
 
 
 @login_required
+def publish_progress(request, year):
+    """htmx: how many team members the publication task has notified (counts only)."""
+    commission = get_commission_for_manager(request.user, year)
+    snapshot = selectors.published_snapshot(commission)
+    if snapshot is None:
+        raise Http404
+    return render(request, "evaluation/_publish_progress.html",
+                  {"snapshot": snapshot, "edition": commission.edition})
+
+
+@login_required
 def export(request, year, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
