@@ -13,6 +13,7 @@ urlpatterns = [
     path("commission/<int:year>/", views.dashboard, name="dashboard"),
     path("commission/<int:year>/projects/<int:project_pk>/", views.project_sheets, name="project_sheets"),
     path("commission/<int:year>/assign/", views.assign, name="assign"),
+    path("commission/<int:year>/assignments/<int:pk>/remove/", views.remove_assignment, name="remove_assignment"),
     path("commission/<int:year>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("commission/<int:year>/remind/", views.remind, name="remind"),
     path("commission/<int:year>/publish/", views.publish, name="publish"),

@@ -16,6 +16,7 @@ from projects.models import Membership, Team
 from . import exports, selectors, services
 from .forms import AssignForm, AutoAssignForm, ConflictForm, ResultSubmissionForm, ScoreSheetForm
 from .models import (
+    Assignment,
     Commission,
     CommissionMember,
     ConflictOfInterest,
@@ -249,6 +250,25 @@ def auto_assign(request, year):
         return ngettext("%(count)d assignment created.", "%(count)d assignments created.",
                         len(created)) % {"count": len(created)}
     return _dashboard_action(request, year, action)
+
+
+@login_required
+@require_POST
+def remove_assignment(request, year, pk):
+    """Withdraw an expert from a project; back to the project's sheets (chair) or the dashboard."""
+    commission = get_commission_for_manager(request.user, year)
+    assignment = get_object_or_404(Assignment.objects.select_related("member__commission", "project"),
+                                   pk=pk, member__commission=commission)
+    try:
+        services.remove_assignment(assignment=assignment, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        for text in _messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The assignment is removed."))
+    if commission.viewer_is_chair:
+        return redirect("evaluation:project_sheets", year, assignment.project_id)
+    return redirect("evaluation:dashboard", year)
 
 
 @login_required

@@ -5,6 +5,7 @@ from .commission import (  # noqa: F401
     assign_expert,
     auto_assign,
     declare_conflict,
+    remove_assignment,
     remove_commission_member,
     sync_commission_groups,
 )

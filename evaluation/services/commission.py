@@ -139,6 +139,37 @@ def assign_expert(*, member: CommissionMember, project: Project, actor: User) ->
     return assignment
 
 
+def remove_assignment(*, assignment: Assignment, actor: User) -> None:
+    """Withdraw an expert from a project (chair or office): deletes the assignment with its
+    score sheet, scores and revisions; notifies the expert; audited (who, which project, the
+    sheet's status, never its values, as the office reads the audit log).
+
+    Refused when the sheet is submitted, because a submitted sheet counts in the results,
+    unless the expert is conflicted with the project: such a sheet never counts, so removing
+    it loses nothing and frees the project for a replacement."""
+    commission = assignment.member.commission
+    require_manager(actor, commission)
+    with transaction.atomic():
+        # Same lock as assigning, scoring and declaring a conflict for this expert.
+        member = CommissionMember.objects.select_for_update().select_related("user").get(pk=assignment.member_id)
+        assignment = (Assignment.objects.select_related("project", "sheet", "member__commission__edition")
+                      .filter(pk=assignment.pk).first())
+        if assignment is None:
+            raise RuleViolation(_("This assignment no longer exists."))
+        sheet = getattr(assignment, "sheet", None)
+        status = sheet.status if sheet else "none"
+        conflict = selectors.conflict_reason(member, assignment.project)
+        if status == "submitted" and not conflict:
+            raise RuleViolation(_("The expert has submitted this score sheet; a submitted sheet counts in the "
+                                  "results and cannot be removed unless the expert has a conflict of interest."))
+        record_audit(actor=actor, action="evaluation.assignment_removed", target=commission,
+                     changes={"expert": member.user.email, "project": assignment.project_id,
+                              "sheet_status": status, "conflict": bool(conflict)})
+        notify(recipient=member.user, template="evaluation_assignment_removed",
+               context={"project": assignment.project, "edition": commission.edition}, url=_my_sheets_url())
+        assignment.delete()
+
+
 def auto_assign(*, commission: Commission, per_project: int, actor: User) -> list[Assignment]:
     """Complete the assignment so every project has `per_project` experts (see
     `evaluation.assignment`). All or nothing: when the constraints cannot be met, raises
