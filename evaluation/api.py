@@ -180,7 +180,7 @@ class Results(APIView):
         if selectors.is_chair(request.user, commission):
             return Response({"edition": commission.edition.year,
                              "published": snapshot.data if snapshot else None,
-                             "live": selectors.compute_results(commission)})
+                             "live": selectors.live_results(commission)})
         if snapshot is None:
             raise NotFound(_("The results of this edition are not published yet."))
         return Response({"edition": commission.edition.year,

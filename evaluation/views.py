@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,12 +61,17 @@ def get_commission_for_manager(user, year) -> Commission:
 
 
 # --- expert --------------------------------------------------------------------------------
+SHEETS_PER_PAGE = 50
+
+
 @login_required
 def my_sheets(request):
-    sheets = selectors.sheets_of_expert(request.user)
+    """The expert's sheets, newest edition first; paginated, as an expert may sit on many
+    commissions over the years."""
+    page = Paginator(selectors.sheets_of_expert(request.user), SHEETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "evaluation/sheet_list.html", {
-        "sheets": sheets, "chaired": selectors.managed_commissions(request.user),
-        "today": timezone.localdate()})
+        "sheets": page.object_list, "page": page, "querystring": "",
+        "chaired": selectors.managed_commissions(request.user), "today": timezone.localdate()})
 
 
 def _sheet_context(sheet, form, user):
@@ -193,7 +199,7 @@ def dashboard(request, year):
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
         "experts": selectors.progress_by_expert(commission),
         "projects": selectors.progress_by_project(commission),
-        "results": selectors.compute_results(commission) if is_chair else None,
+        "results": selectors.live_results(commission) if is_chair else None,
         "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
         .select_related("member__user", "project"),
         "assign_form": AssignForm(commission=commission,
@@ -305,7 +311,7 @@ def export(request, year, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     commission = get_commission_for_chair(request.user, year)
-    results = selectors.compute_results(commission)
+    results = selectors.live_results(commission)
     if fmt == "csv":
         content, content_type = exports.results_csv(results), "text/csv; charset=utf-8"
     else:
