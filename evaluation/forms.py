@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marathon.models import Organisation, User
 from projects.models import Project
 
-from .models import Commission, CommissionMember, Criterion, Score, ScoreSheet
+from .models import Commission, CommissionMember, Criterion, ExpertGroup, Score, ScoreSheet
 
 
 class ScoreSheetForm(forms.Form):
@@ -80,3 +81,23 @@ class ResultSubmissionForm(forms.Form):
                                    widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
     presentation = forms.FileField(label=_("Presentation (PDF or office document)"), required=False,
                                    widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+
+class MemberForm(forms.Form):
+    """Seat a person (found by e-mail) on the commission, or change their seat."""
+
+    email = forms.EmailField(label=_("E-mail of the person"),
+                             widget=forms.EmailInput(attrs={"class": "form-control"}))
+    group = forms.ChoiceField(label=_("Group"), choices=ExpertGroup.choices,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation represented"), queryset=Organisation.objects.order_by("name"), required=False,
+        widget=forms.Select(attrs={"class": "form-select"}))
+    is_chair = forms.BooleanField(label=_("Chair"), required=False)
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this e-mail has an account on the portal."))
+        self.cleaned_data["user"] = user
+        return user.email

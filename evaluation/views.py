@@ -15,7 +15,7 @@ from marathon.uploads import serve_file
 from projects.models import Membership, Team
 
 from . import exports, selectors, services
-from .forms import AssignForm, AutoAssignForm, ConflictForm, ResultSubmissionForm, ScoreSheetForm
+from .forms import AssignForm, AutoAssignForm, ConflictForm, MemberForm, ResultSubmissionForm, ScoreSheetForm
 from .models import (
     Assignment,
     Commission,
@@ -275,6 +275,42 @@ def remove_assignment(request, year, pk):
     if commission.viewer_is_chair:
         return redirect("evaluation:project_sheets", year, assignment.project_id)
     return redirect("evaluation:dashboard", year)
+
+
+@login_required
+def members(request, year):
+    """Chair or office: who sits on the commission; seat someone or change a seat."""
+    commission = get_commission_for_manager(request.user, year)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_commission_member(
+                commission=commission, user=form.cleaned_data["user"], group=form.cleaned_data["group"],
+                is_chair=form.cleaned_data["is_chair"], organisation=form.cleaned_data["organisation"],
+                actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, " ".join(_messages(exc)))
+        else:
+            messages.success(request, _("The commission is updated."))
+            return redirect("evaluation:members", year)
+    return render(request, "evaluation/commission_members.html", {
+        "commission": commission, "edition": commission.edition, "form": form,
+        "members": commission.members.select_related("user", "organisation").order_by("user__full_name")})
+
+
+@login_required
+@require_POST
+def remove_member(request, year, pk):
+    commission = get_commission_for_manager(request.user, year)
+    member = get_object_or_404(commission.members.select_related("user", "commission"), pk=pk)
+    try:
+        services.remove_commission_member(member=member, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        for text in _messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("%(name)s no longer sits on the commission.") % {"name": member.user.full_name})
+    return redirect("evaluation:members", year)
 
 
 @login_required
