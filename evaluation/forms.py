@@ -101,3 +101,37 @@ class MemberForm(forms.Form):
             raise forms.ValidationError(_("Nobody with this e-mail has an account on the portal."))
         self.cleaned_data["user"] = user
         return user.email
+
+
+class CriterionForm(forms.ModelForm):
+    """A criterion of the edition; level labels one per line, from the lowest level up."""
+
+    labels = forms.CharField(
+        label=_("Level labels"), required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        help_text=_("One label per line, from the lowest to the highest value; leave empty for plain numbers."))
+
+    class Meta:
+        model = Criterion
+        fields = ["name", "guidance", "weight", "scale_min", "scale_max", "required", "position"]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "guidance": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "weight": forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
+            "scale_min": forms.NumberInput(attrs={"class": "form-control"}),
+            "scale_max": forms.NumberInput(attrs={"class": "form-control"}),
+            "position": forms.NumberInput(attrs={"class": "form-control"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["labels"].initial = "\n".join(self.instance.level_labels or [])
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["level_labels"] = [line.strip() for line in self.cleaned_data["labels"].splitlines() if line.strip()]
+        return data
+
+    def _post_clean(self):
+        pass  # the service validates the model (it knows the edition and the rules)

@@ -15,12 +15,21 @@ from marathon.uploads import serve_file
 from projects.models import Membership, Team
 
 from . import exports, selectors, services
-from .forms import AssignForm, AutoAssignForm, ConflictForm, MemberForm, ResultSubmissionForm, ScoreSheetForm
+from .forms import (
+    AssignForm,
+    AutoAssignForm,
+    ConflictForm,
+    CriterionForm,
+    MemberForm,
+    ResultSubmissionForm,
+    ScoreSheetForm,
+)
 from .models import (
     Assignment,
     Commission,
     CommissionMember,
     ConflictOfInterest,
+    Criterion,
     ResultSnapshot,
     ResultSubmission,
     ScoreSheet,
@@ -296,6 +305,36 @@ def members(request, year):
     return render(request, "evaluation/commission_members.html", {
         "commission": commission, "edition": commission.edition, "form": form,
         "members": commission.members.select_related("user", "organisation").order_by("user__full_name")})
+
+
+@login_required
+def criteria(request, year, pk=None):
+    """Chair or office: the edition's criteria; add one, or change the one given by `pk`."""
+    commission = get_commission_for_manager(request.user, year)
+    criterion = get_object_or_404(Criterion, pk=pk, edition=commission.edition) if pk else None
+    form = CriterionForm(request.POST or None, instance=criterion or Criterion(edition=commission.edition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_criterion(commission=commission, actor=request.user, values=form.values(),
+                                    criterion=criterion)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The criteria are saved."))
+            return redirect("evaluation:criteria", year)
+    return render(request, "evaluation/criterion_list.html", {
+        "commission": commission, "edition": commission.edition, "form": form, "editing": criterion,
+        "criteria": selectors.criteria_of(commission.edition)})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required

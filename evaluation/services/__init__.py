@@ -7,6 +7,7 @@ from .commission import (  # noqa: F401
     declare_conflict,
     remove_assignment,
     remove_commission_member,
+    save_criterion,
     sync_commission_groups,
 )
 from .results import (  # noqa: F401

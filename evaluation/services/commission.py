@@ -13,7 +13,17 @@ from projects.models import Project
 
 from .. import selectors
 from ..assignment import plan_assignment
-from ..models import Assignment, Commission, CommissionMember, ConflictOfInterest, ConflictSource, ScoreSheet
+from ..models import (
+    Assignment,
+    Commission,
+    CommissionMember,
+    ConflictOfInterest,
+    ConflictSource,
+    Criterion,
+    ResultSnapshot,
+    Score,
+    ScoreSheet,
+)
 
 
 def require_chair(actor: User, commission: Commission) -> None:
@@ -67,6 +77,45 @@ def remove_commission_member(*, member: CommissionMember, actor: User) -> None:
         user = member.user
         member.delete()
         sync_commission_groups(user)
+
+
+# --- criteria ------------------------------------------------------------------------------
+CRITERION_FIELDS = ("name", "guidance", "weight", "scale_min", "scale_max", "level_labels", "required", "position")
+
+
+def save_criterion(*, commission: Commission, actor: User, values: dict,
+                   criterion: Criterion | None = None) -> Criterion:
+    """Add a criterion to the commission's edition or change one (chair or office); audited.
+
+    Refused once the results are published (the edition's scoring is frozen). A criterion that
+    already has scores keeps its scale: each score is stored with the scale it was given on.
+    Weights, names, guidance, labels and the required flag may change until publishing; the
+    live results follow at once."""
+    require_manager(actor, commission)
+    with transaction.atomic():
+        Commission.objects.select_for_update().filter(pk=commission.pk).first()
+        if ResultSnapshot.objects.filter(commission=commission).exists():
+            raise RuleViolation(_("The results are published; the criteria can no longer change."))
+        if criterion is None:
+            criterion = Criterion(edition=commission.edition)
+        else:
+            # Compare against the stored row, never the caller's (possibly edited) instance.
+            criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+            if criterion.edition_id != commission.edition_id:
+                raise PermissionDenied(_("This criterion belongs to another edition."))
+        before = {name: getattr(criterion, name) for name in ("scale_min", "scale_max")}
+        for name in CRITERION_FIELDS:
+            if name in values:
+                setattr(criterion, name, values[name])
+        scale_changed = any(getattr(criterion, n) != v for n, v in before.items())
+        if criterion.pk and scale_changed and Score.objects.filter(criterion=criterion).exists():
+            raise RuleViolation({"scale_max": [_("Experts have scored this criterion; its scale cannot change.")]})
+        criterion.full_clean()
+        created = criterion.pk is None
+        criterion.save()
+        record_audit(actor=actor, action="evaluation.criterion_added" if created else "evaluation.criterion_changed",
+                     target=criterion, changes={n: str(getattr(criterion, n)) for n in CRITERION_FIELDS})
+    return criterion
 
 
 # --- conflicts -----------------------------------------------------------------------------
