@@ -1,5 +1,11 @@
 """Django admin for the programme office; membership changes go through the services so the
-role groups stay in sync."""
+role groups stay in sync.
+
+Score sheets, scores and their revisions are deliberately not registered: they hold individual
+experts' scores and confidential notes, which only the commission's chairs may read (on the
+chair's pages). The office accounts are superusers in practice (the demo's is), so a
+permission check for non-superusers would not hide them; leaving the models out of the admin
+does."""
 
 from django.contrib import admin
 
@@ -12,8 +18,6 @@ from .models import (
     Criterion,
     ResultSnapshot,
     ResultSubmission,
-    ScoreSheet,
-    ScoreSheetRevision,
 )
 
 
@@ -73,22 +77,6 @@ class AssignmentAdmin(admin.ModelAdmin):
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["member", "project", "source", "reason", "created_at"]
     list_filter = ["source", "member__commission"]
-
-
-@admin.register(ScoreSheet)
-class ScoreSheetAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "status", "updated_at", "submitted_at"]
-    list_filter = ["status", "assignment__member__commission"]
-    readonly_fields = ["assignment", "status", "feedback", "confidential_note", "submitted_at", "updated_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(ScoreSheetRevision)
-class ScoreSheetRevisionAdmin(admin.ModelAdmin):
-    list_display = ["sheet", "number", "action", "actor", "created_at"]
-    readonly_fields = ["sheet", "number", "action", "actor", "data", "created_at"]
 
 
 @admin.register(ResultSubmission)

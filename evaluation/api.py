@@ -74,6 +74,18 @@ class AssignmentListCreate(generics.ListAPIView):
         return Response(serializers.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
+class AssignmentDetail(APIView):
+    """DELETE (chair or office): withdraw the expert; 409 when the sheet is submitted and the
+    expert has no conflict of interest with the project."""
+
+    @extend_schema(request=None, responses={204: None, **ERRORS})
+    def delete(self, request, pk):
+        assignment = get_object_or_404(selectors.assignments_visible_to(request.user)
+                                       .select_related("member__commission__edition", "project"), pk=pk)
+        services.remove_assignment(assignment=assignment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AutoAssign(APIView):
     """Complete the assignment automatically (chair); 409 names the projects that cannot be served."""
 
@@ -168,7 +180,7 @@ class Results(APIView):
         if selectors.is_chair(request.user, commission):
             return Response({"edition": commission.edition.year,
                              "published": snapshot.data if snapshot else None,
-                             "live": selectors.compute_results(commission)})
+                             "live": selectors.live_results(commission)})
         if snapshot is None:
             raise NotFound(_("The results of this edition are not published yet."))
         return Response({"edition": commission.edition.year,

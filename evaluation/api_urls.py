@@ -6,6 +6,7 @@ from . import api
 urlpatterns = [
     path("criteria/", api.CriterionList.as_view(), name="evaluation-criteria"),
     path("assignments/", api.AssignmentListCreate.as_view(), name="evaluation-assignments"),
+    path("assignments/<int:pk>/", api.AssignmentDetail.as_view(), name="evaluation-assignment"),
     path("auto-assign/", api.AutoAssign.as_view(), name="evaluation-auto-assign"),
     path("sheets/", api.ScoreSheetList.as_view(), name="evaluation-sheets"),
     path("sheets/<int:pk>/", api.ScoreSheetDetail.as_view(), name="evaluation-sheet"),

@@ -66,8 +66,10 @@ def seed(stdout) -> None:
         elif assigned:
             _score_past(commission)
             if not ResultSnapshot.objects.filter(commission=commission).exists():
+                # Publishing is the chair's step (the office sees no scores).
+                chair = commission.members.filter(is_chair=True).select_related("user").first()
                 try:
-                    services.publish_results(commission=commission, actor=office)
+                    services.publish_results(commission=commission, actor=chair.user)
                 except RuleViolation:
                     pass
         summary.append(f"{edition.year}: {assigned} assignments")

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marathon.models import Organisation, User
 from projects.models import Project
 
-from .models import Commission, CommissionMember, Criterion, Score, ScoreSheet
+from .models import Commission, CommissionMember, Criterion, ExpertGroup, Score, ScoreSheet
 
 
 class ScoreSheetForm(forms.Form):
@@ -80,3 +81,57 @@ class ResultSubmissionForm(forms.Form):
                                    widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
     presentation = forms.FileField(label=_("Presentation (PDF or office document)"), required=False,
                                    widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+
+class MemberForm(forms.Form):
+    """Seat a person (found by e-mail) on the commission, or change their seat."""
+
+    email = forms.EmailField(label=_("E-mail of the person"),
+                             widget=forms.EmailInput(attrs={"class": "form-control"}))
+    group = forms.ChoiceField(label=_("Group"), choices=ExpertGroup.choices,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation represented"), queryset=Organisation.objects.order_by("name"), required=False,
+        widget=forms.Select(attrs={"class": "form-select"}))
+    is_chair = forms.BooleanField(label=_("Chair"), required=False)
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this e-mail has an account on the portal."))
+        self.cleaned_data["user"] = user
+        return user.email
+
+
+class CriterionForm(forms.ModelForm):
+    """A criterion of the edition; level labels one per line, from the lowest level up."""
+
+    labels = forms.CharField(
+        label=_("Level labels"), required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        help_text=_("One label per line, from the lowest to the highest value; leave empty for plain numbers."))
+
+    class Meta:
+        model = Criterion
+        fields = ["name", "guidance", "weight", "scale_min", "scale_max", "required", "position"]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "guidance": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "weight": forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
+            "scale_min": forms.NumberInput(attrs={"class": "form-control"}),
+            "scale_max": forms.NumberInput(attrs={"class": "form-control"}),
+            "position": forms.NumberInput(attrs={"class": "form-control"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["labels"].initial = "\n".join(self.instance.level_labels or [])
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["level_labels"] = [line.strip() for line in self.cleaned_data["labels"].splitlines() if line.strip()]
+        return data
+
+    def _post_clean(self):
+        pass  # the service validates the model (it knows the edition and the rules)

@@ -305,6 +305,11 @@ class ResultSnapshot(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+")
     published_at = models.DateTimeField(default=timezone.now)
+    # Team members are told in batches by a Celery task; the cursor (highest user id already
+    # notified, under the snapshot's row lock) makes a re-run or a duplicate task skip them.
+    notify_total = models.PositiveIntegerField(_("people to notify"), default=0)
+    notified = models.PositiveIntegerField(_("people notified"), default=0)
+    notified_through_user = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("published results")
@@ -312,3 +317,11 @@ class ResultSnapshot(models.Model):
 
     def __str__(self):
         return str(self.commission)
+
+    @property
+    def notices_done(self) -> bool:
+        return self.notified >= self.notify_total
+
+    @property
+    def notify_percent(self) -> int:
+        return 100 if not self.notify_total else min(100, 100 * self.notified // self.notify_total)

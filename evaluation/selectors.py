@@ -1,8 +1,10 @@
 """Reads of the evaluation app: who may see what, conflicts, progress and results."""
 
+import hashlib
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.core.cache import cache
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,15 +35,30 @@ def member_of(commission: Commission, user: User) -> CommissionMember | None:
 
 
 def is_chair(user: User, commission: Commission) -> bool:
-    """The programme office acts as chair of every commission."""
+    """A chair seat on this commission. Only chairs see individual scores, confidential notes
+    and the live results; the programme office (staff) does not, unless it also holds a seat."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or commission.members.filter(user=user, is_chair=True).exists()
+    return commission.members.filter(user=user, is_chair=True).exists()
+
+
+def can_manage(user: User, commission: Commission) -> bool:
+    """Chairs and the programme office run the commission: progress counts, assignment,
+    reminders. Managing never grants a look at scores (see `is_chair`)."""
+    return user.is_authenticated and (user.is_staff or is_chair(user, commission))
 
 
 def chaired_commissions(user: User):
-    qs = Commission.objects.select_related("edition")
-    return qs if user.is_staff else qs.filter(members__user=user, members__is_chair=True)
+    if not user.is_authenticated:
+        return Commission.objects.none()
+    return Commission.objects.select_related("edition").filter(members__user=user, members__is_chair=True)
+
+
+def managed_commissions(user: User):
+    """Commissions whose dashboard the user opens: all for the office, else the chaired ones."""
+    if user.is_authenticated and user.is_staff:
+        return Commission.objects.select_related("edition")
+    return chaired_commissions(user)
 
 
 def commission_for_year(year: int) -> Commission | None:
@@ -114,7 +131,8 @@ def sheets_visible_to(user: User):
 
 
 def assignments_visible_to(user: User):
-    chaired = chaired_commissions(user).values("pk")
+    """Own assignments plus those of managed commissions (who is assigned where, no scores)."""
+    chaired = managed_commissions(user).values("pk")
     return Assignment.objects.filter(Q(member__user=user) | Q(member__commission__in=chaired))
 
 
@@ -154,23 +172,80 @@ def criteria_of(edition: Edition):
 
 # --- results -------------------------------------------------------------------------------
 def compute_results(commission: Commission) -> dict:
-    """Live results of every method from the submitted sheets (a constant handful of queries:
-    criteria, one `values_list` over all scores, projects, feedback)."""
+    """Live results of every method from the submitted sheets, in four queries whatever the size:
+    criteria, the counting sheets (`values_list`), their scores (`values_list`), the projects.
+
+    The queries are unordered (`order_by()`): the models' default orderings would join projects
+    and criteria only to sort 40,000 score rows. Conflicted sheets are dropped in the sheet query;
+    scores of sheets not in that set are skipped in Python."""
     criteria = list(criteria_of(commission.edition))
     specs = {c.pk: aggregation.CriterionSpec(float(c.weight), c.scale_min, c.scale_max) for c in criteria}
-    rows = (Score.objects.filter(sheet__assignment__member__commission=commission,
-                                 sheet__status=SheetStatus.SUBMITTED)
-            .exclude(conflicted_q("sheet__assignment__"))
-            .values_list("sheet_id", "sheet__assignment__member_id", "sheet__assignment__project_id",
-                         "sheet__assignment__member__group", "criterion_id", "value"))
-    sheets, criterion_values = {}, defaultdict(lambda: defaultdict(list))
-    for sheet_id, member_id, project_id, group, criterion_id, value in rows:
-        sheets.setdefault(sheet_id, (member_id, project_id, group, {}))[3][criterion_id] = value
-        criterion_values[project_id][criterion_id].append(value)
-    ratings = [aggregation.Rating(m, p, g, aggregation.sheet_score(values, specs))
-               for m, p, g, values in sheets.values() if aggregation.sheet_score(values, specs) is not None]
+    counted = (ScoreSheet.objects.filter(assignment__member__commission=commission, status=SheetStatus.SUBMITTED)
+               .exclude(conflicted_q("assignment__")).order_by()
+               .values_list("pk", "assignment__member_id", "assignment__project_id", "assignment__member__group",
+                            "feedback"))
+    sheets, feedback = {}, defaultdict(list)
+    for sheet_id, member_id, project_id, group, text in counted:
+        sheets[sheet_id] = (member_id, project_id, group, {})
+        if text:
+            feedback[project_id].append(text)
+    scores = (Score.objects.filter(sheet__assignment__member__commission=commission,
+                                   sheet__status=SheetStatus.SUBMITTED).order_by()
+              .values_list("sheet_id", "criterion_id", "value"))
+    criterion_values = defaultdict(lambda: defaultdict(list))
+    for sheet_id, criterion_id, value in scores:
+        sheet = sheets.get(sheet_id)
+        if sheet is not None:
+            sheet[3][criterion_id] = value
+            criterion_values[sheet[1]][criterion_id].append(value)
+    ratings = []
+    for member_id, project_id, group, values in sheets.values():
+        score = aggregation.sheet_score(values, specs)
+        if score is not None:
+            ratings.append(aggregation.Rating(member_id, project_id, group, score))
     result = aggregation.aggregate(ratings, threshold=commission.disagreement_threshold)
-    return _results_document(commission, criteria, result, criterion_values)
+    return _results_document(commission, criteria, result, criterion_values, feedback)
+
+
+LIVE_RESULTS_TTL = 300
+
+
+def live_results(commission: Commission) -> dict:
+    """`compute_results`, cached under a fingerprint of everything that changes the numbers
+    (sheets submitted/saved/removed, conflicts, criteria, the commission's settings, project
+    edits), so repeated views of the chair's table cost one small aggregate query. Team names
+    have no timestamp: a renamed team shows within `LIVE_RESULTS_TTL` seconds. Publishing never
+    uses the cache (it calls `compute_results`)."""
+    key = f"evaluation:results:{commission.pk}:{_results_fingerprint(commission)}"
+    results = cache.get(key)
+    if results is None:
+        results = compute_results(commission)
+        cache.set(key, results, LIVE_RESULTS_TTL)
+    return results
+
+
+def _results_fingerprint(commission: Commission) -> str:
+    """One query: counts and latest timestamps of the rows the results are computed from."""
+    def scalar(queryset, expression):
+        return Subquery(queryset.order_by().values(_k=Value(1)).annotate(v=expression).values("v")[:1])
+
+    sheets = ScoreSheet.objects.filter(assignment__member__commission=OuterRef("pk"))
+    conflicts = ConflictOfInterest.objects.filter(member__commission=OuterRef("pk"))
+    criteria = Criterion.objects.filter(edition=OuterRef("edition_id"))
+    projects = Project.objects.filter(edition=OuterRef("edition_id"))
+    row = (Commission.objects.filter(pk=commission.pk).annotate(
+        sheets=scalar(sheets, Count("pk")),
+        submitted=scalar(sheets, Count("pk", filter=Q(status=SheetStatus.SUBMITTED))),
+        sheet_saved=scalar(sheets, Max("updated_at")),
+        conflicts=scalar(conflicts, Count("pk")), conflict_at=scalar(conflicts, Max("created_at")),
+        # Sums weighted by id notice an edited weight or scale (names: within the TTL).
+        criteria=scalar(criteria, Count("pk")),
+        weights=scalar(criteria, Sum(F("weight") * F("pk"), output_field=DecimalField())),
+        scales=scalar(criteria, Sum((F("scale_max") * 1000 + F("scale_min")) * F("pk"))),
+        project_at=scalar(projects, Max("updated_at")), projects=scalar(projects, Count("pk")))
+        .values_list("ranking_method", "disagreement_threshold", "sheets", "submitted", "sheet_saved",
+                     "conflicts", "conflict_at", "criteria", "weights", "scales", "project_at", "projects").get())
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
 
 
 def conflicted_q(prefix: str) -> Q:
@@ -178,25 +253,18 @@ def conflicted_q(prefix: str) -> Q:
     return Q(**{f"{prefix}member__conflicts__project": F(f"{prefix}project")})
 
 
-def _results_document(commission, criteria, result, criterion_values) -> dict:
-    projects = {p.pk: p for p in projects_to_evaluate(commission.edition).select_related("team")
-                .filter(pk__in=result["projects"].keys())}
-    feedback = defaultdict(list)
-    for project_id, text in (ScoreSheet.objects.filter(
-            assignment__member__commission=commission, status=SheetStatus.SUBMITTED,
-            assignment__project_id__in=projects).exclude(feedback="").exclude(conflicted_q("assignment__"))
-            .values_list("assignment__project_id", "feedback")):
-        feedback[project_id].append(text)
+def _results_document(commission, criteria, result, criterion_values, feedback) -> dict:
+    rows = projects_to_evaluate(commission.edition).order_by().values_list("pk", "title", "team__id", "team__name")
+    projects = {pk: (title, team_id, team_name) for pk, title, team_id, team_name in rows}
     method = commission.ranking_method
     rows = []
     for project_id, entry in result["projects"].items():
-        project = projects.get(project_id)
-        if project is None:
+        if project_id not in projects:
             continue
-        team = getattr(project, "team", None)
+        title, team_id, team_name = projects[project_id]
         rows.append({
-            "project": project_id, "title": project.title, "team": team.pk if team else None,
-            "team_name": team.name if team else "", **entry, "official_rank": entry["ranks"][method],
+            "project": project_id, "title": title, "team": team_id,
+            "team_name": team_name or "", **entry, "official_rank": entry["ranks"][method],
             "criteria": {str(c_id): round(sum(v) / len(v), 2)
                          for c_id, v in criterion_values[project_id].items()},
             # Sorted, so the order of the texts cannot hint at who wrote which.

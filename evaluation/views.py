@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,11 +15,21 @@ from marathon.uploads import serve_file
 from projects.models import Membership, Team
 
 from . import exports, selectors, services
-from .forms import AssignForm, AutoAssignForm, ConflictForm, ResultSubmissionForm, ScoreSheetForm
+from .forms import (
+    AssignForm,
+    AutoAssignForm,
+    ConflictForm,
+    CriterionForm,
+    MemberForm,
+    ResultSubmissionForm,
+    ScoreSheetForm,
+)
 from .models import (
+    Assignment,
     Commission,
     CommissionMember,
     ConflictOfInterest,
+    Criterion,
     ResultSnapshot,
     ResultSubmission,
     ScoreSheet,
@@ -39,19 +50,37 @@ def get_sheet_for_user(user, pk) -> ScoreSheet:
 
 
 def get_commission_for_chair(user, year) -> Commission:
+    """Pages with individual scores or the live results: chairs only (not the office)."""
     commission = selectors.commission_for_year(year)
     if commission is None or not selectors.is_chair(user, commission):
         raise Http404
     return commission
 
 
+def get_commission_for_manager(user, year) -> Commission:
+    """The dashboard and its assignment/reminder actions: chairs and the programme office.
+    Sets `commission.viewer_is_chair` so the page need not ask again."""
+    commission = selectors.commission_for_year(year)
+    if commission is None:
+        raise Http404
+    commission.viewer_is_chair = selectors.is_chair(user, commission)
+    if not (commission.viewer_is_chair or user.is_staff):
+        raise Http404
+    return commission
+
+
 # --- expert --------------------------------------------------------------------------------
+SHEETS_PER_PAGE = 50
+
+
 @login_required
 def my_sheets(request):
-    sheets = selectors.sheets_of_expert(request.user)
+    """The expert's sheets, newest edition first; paginated, as an expert may sit on many
+    commissions over the years."""
+    page = Paginator(selectors.sheets_of_expert(request.user), SHEETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "evaluation/sheet_list.html", {
-        "sheets": sheets, "chaired": selectors.chaired_commissions(request.user),
-        "today": timezone.localdate()})
+        "sheets": page.object_list, "page": page, "querystring": "",
+        "chaired": selectors.managed_commissions(request.user), "today": timezone.localdate()})
 
 
 def _sheet_context(sheet, form, user):
@@ -170,13 +199,16 @@ def declare_conflict(request):
 # --- chair ---------------------------------------------------------------------------------
 @login_required
 def dashboard(request, year):
-    commission = get_commission_for_chair(request.user, year)
+    """Progress, assignment and reminders for chairs and the office; the live results table
+    (and links to individual sheets) for chairs only."""
+    commission = get_commission_for_manager(request.user, year)
     snapshot = selectors.published_snapshot(commission)
+    is_chair = commission.viewer_is_chair
     return render(request, "evaluation/commission_dashboard.html", {
-        "commission": commission, "edition": commission.edition, "snapshot": snapshot,
+        "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
         "experts": selectors.progress_by_expert(commission),
         "projects": selectors.progress_by_project(commission),
-        "results": selectors.compute_results(commission),
+        "results": selectors.live_results(commission) if is_chair else None,
         "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
         .select_related("member__user", "project"),
         "assign_form": AssignForm(commission=commission,
@@ -195,8 +227,8 @@ def project_sheets(request, year, project_pk):
         "sheets": selectors.sheets_of_project(commission, project)})
 
 
-def _dashboard_action(request, year, action):
-    commission = get_commission_for_chair(request.user, year)
+def _dashboard_action(request, year, action, lookup=get_commission_for_manager):
+    commission = lookup(request.user, year)
     try:
         message = action(commission)
     except (ValidationError, PermissionDenied) as exc:
@@ -237,6 +269,91 @@ def auto_assign(request, year):
 
 @login_required
 @require_POST
+def remove_assignment(request, year, pk):
+    """Withdraw an expert from a project; back to the project's sheets (chair) or the dashboard."""
+    commission = get_commission_for_manager(request.user, year)
+    assignment = get_object_or_404(Assignment.objects.select_related("member__commission", "project"),
+                                   pk=pk, member__commission=commission)
+    try:
+        services.remove_assignment(assignment=assignment, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        for text in _messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The assignment is removed."))
+    if commission.viewer_is_chair:
+        return redirect("evaluation:project_sheets", year, assignment.project_id)
+    return redirect("evaluation:dashboard", year)
+
+
+@login_required
+def members(request, year):
+    """Chair or office: who sits on the commission; seat someone or change a seat."""
+    commission = get_commission_for_manager(request.user, year)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_commission_member(
+                commission=commission, user=form.cleaned_data["user"], group=form.cleaned_data["group"],
+                is_chair=form.cleaned_data["is_chair"], organisation=form.cleaned_data["organisation"],
+                actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, " ".join(_messages(exc)))
+        else:
+            messages.success(request, _("The commission is updated."))
+            return redirect("evaluation:members", year)
+    return render(request, "evaluation/commission_members.html", {
+        "commission": commission, "edition": commission.edition, "form": form,
+        "members": commission.members.select_related("user", "organisation").order_by("user__full_name")})
+
+
+@login_required
+def criteria(request, year, pk=None):
+    """Chair or office: the edition's criteria; add one, or change the one given by `pk`."""
+    commission = get_commission_for_manager(request.user, year)
+    criterion = get_object_or_404(Criterion, pk=pk, edition=commission.edition) if pk else None
+    form = CriterionForm(request.POST or None, instance=criterion or Criterion(edition=commission.edition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_criterion(commission=commission, actor=request.user, values=form.values(),
+                                    criterion=criterion)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The criteria are saved."))
+            return redirect("evaluation:criteria", year)
+    return render(request, "evaluation/criterion_list.html", {
+        "commission": commission, "edition": commission.edition, "form": form, "editing": criterion,
+        "criteria": selectors.criteria_of(commission.edition)})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_POST
+def remove_member(request, year, pk):
+    commission = get_commission_for_manager(request.user, year)
+    member = get_object_or_404(commission.members.select_related("user", "commission"), pk=pk)
+    try:
+        services.remove_commission_member(member=member, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        for text in _messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("%(name)s no longer sits on the commission.") % {"name": member.user.full_name})
+    return redirect("evaluation:members", year)
+
+
+@login_required
+@require_POST
 def remind(request, year):
     def action(commission):
         sent = services.send_reminders(commission=commission, actor=request.user)
@@ -250,7 +367,18 @@ def publish(request, year):
     def action(commission):
         services.publish_results(commission=commission, actor=request.user)
         return _("The results are published.")
-    return _dashboard_action(request, year, action)
+    return _dashboard_action(request, year, action, lookup=get_commission_for_chair)
+
+
+@login_required
+def publish_progress(request, year):
+    """htmx: how many team members the publication task has notified (counts only)."""
+    commission = get_commission_for_manager(request.user, year)
+    snapshot = selectors.published_snapshot(commission)
+    if snapshot is None:
+        raise Http404
+    return render(request, "evaluation/_publish_progress.html",
+                  {"snapshot": snapshot, "edition": commission.edition})
 
 
 @login_required
@@ -258,7 +386,7 @@ def export(request, year, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     commission = get_commission_for_chair(request.user, year)
-    results = selectors.compute_results(commission)
+    results = selectors.live_results(commission)
     if fmt == "csv":
         content, content_type = exports.results_csv(results), "text/csv; charset=utf-8"
     else:

@@ -26,6 +26,11 @@ app.conf.beat_schedule["evaluation-deadline-reminders"] = {
     "task": "evaluation.send_deadline_reminders",
     "schedule": crontab(hour=8, minute=0),
 }
+# Publication notices that never started (broker down when publishing) or stopped half-way.
+app.conf.beat_schedule["evaluation-resume-publication-notices"] = {
+    "task": "evaluation.resume_publication_notices",
+    "schedule": crontab(minute=20),
+}
 
 # --- mobility ---
 app.conf.beat_schedule["mobility-certificate-reminders"] = {

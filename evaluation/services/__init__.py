@@ -5,8 +5,16 @@ from .commission import (  # noqa: F401
     assign_expert,
     auto_assign,
     declare_conflict,
+    remove_assignment,
     remove_commission_member,
+    save_criterion,
     sync_commission_groups,
 )
-from .results import publish_results, send_deadline_reminders, send_reminders  # noqa: F401
+from .results import (  # noqa: F401
+    publish_results,
+    send_deadline_reminders,
+    send_publication_notices,
+    send_reminders,
+    unfinished_publication_notices,
+)
 from .scoring import save_score_sheet, submit_results, submit_score_sheet  # noqa: F401

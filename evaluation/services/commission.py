@@ -13,12 +13,29 @@ from projects.models import Project
 
 from .. import selectors
 from ..assignment import plan_assignment
-from ..models import Assignment, Commission, CommissionMember, ConflictOfInterest, ConflictSource, ScoreSheet
+from ..models import (
+    Assignment,
+    Commission,
+    CommissionMember,
+    ConflictOfInterest,
+    ConflictSource,
+    Criterion,
+    ResultSnapshot,
+    Score,
+    ScoreSheet,
+)
 
 
 def require_chair(actor: User, commission: Commission) -> None:
+    """Steps that reveal or freeze scores (publishing) belong to the chair alone."""
     if not selectors.is_chair(actor, commission):
         raise PermissionDenied(_("Only the commission's chair can do this."))
+
+
+def require_manager(actor: User, commission: Commission) -> None:
+    """Running the commission (assignment, reminders): the chair or the programme office."""
+    if not selectors.can_manage(actor, commission):
+        raise PermissionDenied(_("Only the programme office or the chair can do this."))
 
 
 # --- members -------------------------------------------------------------------------------
@@ -37,8 +54,7 @@ def sync_commission_groups(user: User) -> None:
 def add_commission_member(*, commission: Commission, user: User, group: str, actor: User,
                           is_chair: bool = False, organisation: Organisation | None = None) -> CommissionMember:
     """Seat (or update) `user` on the commission; syncs the role groups; audited."""
-    if not actor.is_staff and not selectors.is_chair(actor, commission):
-        raise PermissionDenied(_("Only the programme office or the chair can change the commission."))
+    require_manager(actor, commission)
     with transaction.atomic():
         member, created = CommissionMember.objects.update_or_create(
             commission=commission, user=user,
@@ -52,8 +68,7 @@ def add_commission_member(*, commission: Commission, user: User, group: str, act
 
 def remove_commission_member(*, member: CommissionMember, actor: User) -> None:
     """Remove a member who has no submitted sheet; syncs the role groups; audited."""
-    if not actor.is_staff and not selectors.is_chair(actor, member.commission):
-        raise PermissionDenied(_("Only the programme office or the chair can change the commission."))
+    require_manager(actor, member.commission)
     with transaction.atomic():
         if ScoreSheet.objects.filter(assignment__member=member, status="submitted").exists():
             raise RuleViolation(_("This expert has submitted score sheets and cannot be removed."))
@@ -62,6 +77,45 @@ def remove_commission_member(*, member: CommissionMember, actor: User) -> None:
         user = member.user
         member.delete()
         sync_commission_groups(user)
+
+
+# --- criteria ------------------------------------------------------------------------------
+CRITERION_FIELDS = ("name", "guidance", "weight", "scale_min", "scale_max", "level_labels", "required", "position")
+
+
+def save_criterion(*, commission: Commission, actor: User, values: dict,
+                   criterion: Criterion | None = None) -> Criterion:
+    """Add a criterion to the commission's edition or change one (chair or office); audited.
+
+    Refused once the results are published (the edition's scoring is frozen). A criterion that
+    already has scores keeps its scale: each score is stored with the scale it was given on.
+    Weights, names, guidance, labels and the required flag may change until publishing; the
+    live results follow at once."""
+    require_manager(actor, commission)
+    with transaction.atomic():
+        Commission.objects.select_for_update().filter(pk=commission.pk).first()
+        if ResultSnapshot.objects.filter(commission=commission).exists():
+            raise RuleViolation(_("The results are published; the criteria can no longer change."))
+        if criterion is None:
+            criterion = Criterion(edition=commission.edition)
+        else:
+            # Compare against the stored row, never the caller's (possibly edited) instance.
+            criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+            if criterion.edition_id != commission.edition_id:
+                raise PermissionDenied(_("This criterion belongs to another edition."))
+        before = {name: getattr(criterion, name) for name in ("scale_min", "scale_max")}
+        for name in CRITERION_FIELDS:
+            if name in values:
+                setattr(criterion, name, values[name])
+        scale_changed = any(getattr(criterion, n) != v for n, v in before.items())
+        if criterion.pk and scale_changed and Score.objects.filter(criterion=criterion).exists():
+            raise RuleViolation({"scale_max": [_("Experts have scored this criterion; its scale cannot change.")]})
+        criterion.full_clean()
+        created = criterion.pk is None
+        criterion.save()
+        record_audit(actor=actor, action="evaluation.criterion_added" if created else "evaluation.criterion_changed",
+                     target=criterion, changes={n: str(getattr(criterion, n)) for n in CRITERION_FIELDS})
+    return criterion
 
 
 # --- conflicts -----------------------------------------------------------------------------
@@ -116,7 +170,7 @@ def assign_expert(*, member: CommissionMember, project: Project, actor: User) ->
     """Assign one expert to one project by hand (chair). Creates the empty score sheet,
     notifies the expert, audited. Refused when the expert has a conflict."""
     commission = member.commission
-    require_chair(actor, commission)
+    require_manager(actor, commission)
     if project.edition_id != commission.edition_id or project.status not in selectors.EVALUATED_STATUSES:
         raise ValidationError({"project": [_("Only approved projects of this edition can be evaluated.")]})
     with transaction.atomic():
@@ -134,11 +188,42 @@ def assign_expert(*, member: CommissionMember, project: Project, actor: User) ->
     return assignment
 
 
+def remove_assignment(*, assignment: Assignment, actor: User) -> None:
+    """Withdraw an expert from a project (chair or office): deletes the assignment with its
+    score sheet, scores and revisions; notifies the expert; audited (who, which project, the
+    sheet's status, never its values, as the office reads the audit log).
+
+    Refused when the sheet is submitted, because a submitted sheet counts in the results,
+    unless the expert is conflicted with the project: such a sheet never counts, so removing
+    it loses nothing and frees the project for a replacement."""
+    commission = assignment.member.commission
+    require_manager(actor, commission)
+    with transaction.atomic():
+        # Same lock as assigning, scoring and declaring a conflict for this expert.
+        member = CommissionMember.objects.select_for_update().select_related("user").get(pk=assignment.member_id)
+        assignment = (Assignment.objects.select_related("project", "sheet", "member__commission__edition")
+                      .filter(pk=assignment.pk).first())
+        if assignment is None:
+            raise RuleViolation(_("This assignment no longer exists."))
+        sheet = getattr(assignment, "sheet", None)
+        status = sheet.status if sheet else "none"
+        conflict = selectors.conflict_reason(member, assignment.project)
+        if status == "submitted" and not conflict:
+            raise RuleViolation(_("The expert has submitted this score sheet; a submitted sheet counts in the "
+                                  "results and cannot be removed unless the expert has a conflict of interest."))
+        record_audit(actor=actor, action="evaluation.assignment_removed", target=commission,
+                     changes={"expert": member.user.email, "project": assignment.project_id,
+                              "sheet_status": status, "conflict": bool(conflict)})
+        notify(recipient=member.user, template="evaluation_assignment_removed",
+               context={"project": assignment.project, "edition": commission.edition}, url=_my_sheets_url())
+        assignment.delete()
+
+
 def auto_assign(*, commission: Commission, per_project: int, actor: User) -> list[Assignment]:
     """Complete the assignment so every project has `per_project` experts (see
     `evaluation.assignment`). All or nothing: when the constraints cannot be met, raises
     RuleViolation naming each project and why, and writes nothing. Notifies each expert once."""
-    require_chair(actor, commission)
+    require_manager(actor, commission)
     with transaction.atomic():
         commission = Commission.objects.select_for_update().select_related("edition").get(pk=commission.pk)
         record_detected_conflicts(commission)

@@ -1,8 +1,10 @@
 """Reminders to experts and publishing the frozen results."""
 
+import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,9 @@ from projects.models import Membership
 
 from .. import selectors
 from ..models import Commission, CommissionMember, ReminderLog, ResultSnapshot, ScoreSheet, SheetStatus
-from .commission import require_chair
+from .commission import require_chair, require_manager
+
+logger = logging.getLogger(__name__)
 
 
 def _pending_by_member(commission: Commission) -> dict[int, int]:
@@ -49,8 +53,9 @@ def _remind(commission: Commission, key: str) -> int:
 
 
 def send_reminders(*, commission: Commission, actor: User) -> int:
-    """The chair's button: remind experts with unsubmitted sheets (at most once a day each)."""
-    require_chair(actor, commission)
+    """The chair's or the office's button: remind experts with unsubmitted sheets (at most once a
+    day each)."""
+    require_manager(actor, commission)
     with transaction.atomic():
         sent = _remind(commission, f"manual-{timezone.localdate().isoformat()}")
         record_audit(actor=actor, action="evaluation.reminders_sent", target=commission,
@@ -90,8 +95,10 @@ def send_deadline_reminders(*, today: date | None = None) -> int:
 
 
 def publish_results(*, commission: Commission, actor: User) -> ResultSnapshot:
-    """Freeze the current results into a snapshot (once). Afterwards everyone sees the ranking
-    and each team its own per-criterion means and feedback. Notifies team members; audited."""
+    """Freeze the current results into a snapshot (once, chair only). Afterwards everyone sees the
+    ranking and each team its own per-criterion means and feedback. Audited. The snapshot is
+    written in this transaction; team members are notified afterwards by a Celery task in
+    batches (`send_publication_notices`), its progress kept on the snapshot."""
     require_chair(actor, commission)
     with transaction.atomic():
         commission = Commission.objects.select_for_update().select_related("edition").get(pk=commission.pk)
@@ -100,12 +107,58 @@ def publish_results(*, commission: Commission, actor: User) -> ResultSnapshot:
         data = selectors.compute_results(commission)
         if not data["projects"]:
             raise RuleViolation(_("There are no submitted score sheets to publish."))
-        snapshot = ResultSnapshot.objects.create(commission=commission, data=data, published_by=actor)
+        total = _recipients(data).values("user_id").distinct().count()
+        snapshot = ResultSnapshot.objects.create(commission=commission, data=data, published_by=actor,
+                                                 notify_total=total)
         record_audit(actor=actor, action="evaluation.results_published", target=commission,
-                     changes={"projects": len(data["projects"])})
-        team_ids = [row["team"] for row in data["projects"] if row["team"]]
-        url = reverse("evaluation:results", args=[commission.edition.year])
-        for membership in Membership.objects.filter(team_id__in=team_ids).select_related("user", "team"):
-            notify(recipient=membership.user, template="evaluation_published",
-                   context={"edition": commission.edition, "team": membership.team}, url=url)
+                     changes={"projects": len(data["projects"]), "to_notify": total})
+        transaction.on_commit(lambda: enqueue_publication_notices(snapshot.pk))
     return snapshot
+
+
+def _recipients(data: dict):
+    """Members of the ranked projects' teams, in user id order (the notification cursor)."""
+    team_ids = [row["team"] for row in data["projects"] if row["team"]]
+    return Membership.objects.filter(team_id__in=team_ids).order_by("user_id", "pk")
+
+
+def enqueue_publication_notices(snapshot_id: int) -> None:
+    """Hand the notices to Celery; never raises. If the broker is down the hourly beat job
+    `evaluation.resume_publication_notices` picks the unfinished snapshot up."""
+    from ..tasks import send_publication_notices_task
+
+    try:
+        send_publication_notices_task.apply_async(args=[snapshot_id], retry=False)
+    except Exception:  # broker unreachable: resumed by beat
+        logger.warning("Could not enqueue publication notices for snapshot %s.", snapshot_id, exc_info=True)
+
+
+def send_publication_notices(*, snapshot_id: int, batch_size: int = 100) -> int:
+    """Notify the team members of a published snapshot, `batch_size` per transaction, and count
+    them on the snapshot. Idempotent: each batch runs under the snapshot's row lock and moves a
+    cursor (the highest user id notified), so a re-run or a duplicate task never notifies anyone
+    twice. Returns how many people this run notified."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            snapshot = (ResultSnapshot.objects.select_for_update(of=("self",))
+                        .select_related("commission__edition").get(pk=snapshot_id))
+            batch = list(_recipients(snapshot.data).filter(user_id__gt=snapshot.notified_through_user)
+                         .select_related("user", "team")[:batch_size])
+            if not batch:
+                return sent
+            edition = snapshot.commission.edition
+            url = reverse("evaluation:results", args=[edition.year])
+            for membership in batch:
+                if membership.user_id == snapshot.notified_through_user:
+                    continue  # a second membership of someone already told
+                notify(recipient=membership.user, template="evaluation_published",
+                       context={"edition": edition, "team": membership.team}, url=url)
+                snapshot.notified_through_user = membership.user_id
+                snapshot.notified += 1
+                sent += 1
+            snapshot.save(update_fields=["notified", "notified_through_user"])
+
+
+def unfinished_publication_notices() -> list[int]:
+    return list(ResultSnapshot.objects.filter(notified__lt=F("notify_total")).values_list("pk", flat=True))

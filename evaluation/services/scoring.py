@@ -34,8 +34,11 @@ def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
     return sheet
 
 
-def _clean_scores(sheet: ScoreSheet, scores: list[dict]) -> dict[int, tuple[Criterion, int, str]]:
-    criteria = {c.pk: c for c in Criterion.objects.filter(edition=sheet.assignment.member.commission.edition)}
+def _criteria(sheet: ScoreSheet) -> dict[int, Criterion]:
+    return {c.pk: c for c in Criterion.objects.filter(edition=sheet.assignment.member.commission.edition)}
+
+
+def _clean_scores(criteria: dict[int, Criterion], scores: list[dict]) -> dict[int, tuple[Criterion, int, str]]:
     cleaned, errors = {}, []
     for item in scores:
         criterion = criteria.get(_as_int(item.get("criterion")))
@@ -61,22 +64,24 @@ def _as_int(value):
         return None
 
 
-def _snapshot(sheet: ScoreSheet) -> dict:
-    return {
-        "status": sheet.status, "feedback": sheet.feedback, "confidential_note": sheet.confidential_note,
-        "scores": {str(s.criterion_id): {"value": s.value, "comment": s.comment}
-                   for s in Score.objects.filter(sheet=sheet).order_by("criterion_id")},
-    }
+def _snapshot(sheet: ScoreSheet, scores: dict[str, dict] | None = None) -> dict:
+    """The sheet's state as stored in a revision; `scores` given when already known."""
+    if scores is None:
+        scores = {str(criterion_id): {"value": value, "comment": comment} for criterion_id, value, comment in
+                  Score.objects.filter(sheet=sheet).order_by("criterion_id")
+                  .values_list("criterion_id", "value", "comment")}
+    return {"status": sheet.status, "feedback": sheet.feedback, "confidential_note": sheet.confidential_note,
+            "scores": scores}
 
 
 def _record_revision(sheet: ScoreSheet, actor: User, action: str, data: dict) -> ScoreSheetRevision:
+    # Numbers are unique per sheet; the caller holds the sheet's row lock, so count + 1 is safe.
     number = ScoreSheetRevision.objects.filter(sheet=sheet).count() + 1
     return ScoreSheetRevision.objects.create(sheet=sheet, number=number, action=action, actor=actor, data=data)
 
 
-def _missing_required(sheet: ScoreSheet, present: set[int]) -> list[str]:
-    required = Criterion.objects.filter(edition=sheet.assignment.member.commission.edition, required=True)
-    return [c.name for c in required if c.pk not in present]
+def _missing_required(criteria: dict[int, Criterion], present: set[int]) -> list[str]:
+    return [c.name for c in criteria.values() if c.required and c.pk not in present]
 
 
 def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feedback: str = "",
@@ -84,28 +89,37 @@ def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feed
     """Replace the sheet's values (the author, before the deadline, without a conflict).
 
     Drafts may be incomplete; a submitted sheet stays submitted and must keep every required
-    criterion. A new revision is stored whenever something changed."""
+    criterion. When something changed: one upsert of all scores, at most one delete, one
+    revision row. An autosave that changes nothing writes nothing."""
     with transaction.atomic():
         sheet = _lock_sheet_for_author(sheet, actor)
-        cleaned = _clean_scores(sheet, scores)
+        criteria = _criteria(sheet)
+        cleaned = _clean_scores(criteria, scores)
         if sheet.status == SheetStatus.SUBMITTED:
-            missing = _missing_required(sheet, set(cleaned))
+            missing = _missing_required(criteria, set(cleaned))
             if missing:
                 raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
                                                   % {"names": ", ".join(missing)}]})
         before = _snapshot(sheet)
-        Score.objects.filter(sheet=sheet).exclude(criterion_id__in=cleaned).delete()
-        for criterion, value, comment in cleaned.values():
-            Score.objects.update_or_create(sheet=sheet, criterion=criterion, defaults={
-                "value": value, "comment": comment,
-                "scale_min": criterion.scale_min, "scale_max": criterion.scale_max})
+        new_scores = {str(pk): {"value": value, "comment": comment}
+                      for pk, (_c, value, comment) in sorted(cleaned.items())}
         sheet.feedback = (feedback or "").strip()
         sheet.confidential_note = (confidential_note or "").strip()
-        after = {**_snapshot(sheet), "feedback": sheet.feedback, "confidential_note": sheet.confidential_note}
-        if after != before:
-            sheet.updated_at = timezone.now()
-            sheet.save(update_fields=["feedback", "confidential_note", "updated_at"])
-            _record_revision(sheet, actor, "saved", after)
+        after = _snapshot(sheet, new_scores)
+        if after == before:
+            return sheet
+        if set(before["scores"]) - set(new_scores):
+            Score.objects.filter(sheet=sheet).exclude(criterion_id__in=cleaned).delete()
+        changed = [Score(sheet=sheet, criterion=c, value=value, comment=comment, scale_min=c.scale_min,
+                         scale_max=c.scale_max)
+                   for pk, (c, value, comment) in cleaned.items()
+                   if before["scores"].get(str(pk)) != new_scores[str(pk)]]
+        if changed:
+            Score.objects.bulk_create(changed, update_conflicts=True, unique_fields=["sheet", "criterion"],
+                                      update_fields=["value", "comment", "scale_min", "scale_max"])
+        sheet.updated_at = timezone.now()
+        sheet.save(update_fields=["feedback", "confidential_note", "updated_at"])
+        _record_revision(sheet, actor, "saved", after)
     return sheet
 
 
@@ -118,7 +132,7 @@ def submit_score_sheet(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
         present = set(Score.objects.filter(sheet=sheet).values_list("criterion_id", flat=True))
         if not present:
             raise ValidationError({"scores": [_("Score at least one criterion before submitting.")]})
-        missing = _missing_required(sheet, present)
+        missing = _missing_required(_criteria(sheet), present)
         if missing:
             raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
                                               % {"names": ", ".join(missing)}]})

@@ -75,6 +75,10 @@ def test_chair_publishes_and_student_sees_team_results(page: Page, live_url, set
     expect(page.locator("#results-table")).to_contain_text("Smart Grid Twin")
     page.click("#publish")
     expect(page.locator("#published")).to_contain_text("Published on")
+    # Notices (the student and the team lead) run in Celery, eager here; the bar gets its width
+    # from data-progress via site.js.
+    expect(page.locator("#publish-progress")).to_contain_text("Team members notified: 2 of 2")
+    expect(page.locator("#publish-progress .progress-bar")).to_have_attribute("style", "width: 100%;")
     logout_in_browser(page)
 
     login_in_browser(page, live_url, student)
@@ -83,4 +87,18 @@ def test_chair_publishes_and_student_sees_team_results(page: Page, live_url, set
     expect(page.locator("#ranking")).to_contain_text("Smart Grid Twin")
     expect(page.locator(".team-results")).to_contain_text("Clear, useful results.")
     expect(page.locator("main")).not_to_contain_text(setup["expert"].full_name)
+    expect(page.locator("main")).not_to_contain_text("Chair only")
+
+
+def test_office_runs_commission_without_seeing_scores(page: Page, live_url, setup):
+    services.save_score_sheet(sheet=setup["sheet"], actor=setup["expert"],
+                              scores=full_scores(setup["criteria"], [5, 4, 3]), confidential_note="Chair only")
+    services.submit_score_sheet(sheet=setup["sheet"], actor=setup["expert"])
+    office = UserFactory(status=User.Status.RESEARCHER, is_staff=True)
+    login_in_browser(page, live_url, office)
+    click_nav(page, "#nav-evaluation")
+    page.click(f"#chaired >> text={setup['edition'].year}")
+    expect(page.locator("#progress-projects")).to_contain_text("1 / 1")
+    expect(page.locator("#results-office")).to_contain_text("chairs only")
+    expect(page.locator("#results")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("Chair only")

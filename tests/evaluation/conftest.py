@@ -10,6 +10,7 @@ from projects.models import MembershipRole
 from tests.factories import MembershipFactory, UserFactory, approved_project_with_team
 
 from .factories import CommissionFactory, CriterionFactory
+from .helpers import full_scores
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +66,21 @@ def project(edition):
 @pytest.fixture
 def team_member(project):
     return MembershipFactory(team=project.team, role=MembershipRole.MEMBER).user
+
+
+@pytest.fixture
+def scored(commission, chair, criteria, edition):
+    """Two projects, two experts of different groups, all sheets submitted.
+    Sheet scores (weights 3/1, scale 1-5): A: 100 and 50, B: 25 and 0."""
+    experts = [seat(commission, group=ExpertGroup.PARTNER_PROFESSOR), seat(commission, group=ExpertGroup.CUSTOMER)]
+    a = approved_project_with_team(edition=edition, title="Alpha")
+    b = approved_project_with_team(edition=edition, title="Beta")
+    values = {(0, a): [5, 5], (1, a): [3, 3], (0, b): [2, 2], (1, b): [1, 1]}
+    sheets = {}
+    for (i, project), vals in values.items():
+        sheet = services.assign_expert(member=experts[i], project=project, actor=chair).sheet
+        services.save_score_sheet(sheet=sheet, actor=experts[i].user, scores=full_scores(criteria, vals),
+                                  feedback=f"Feedback {i} on {project.title}", confidential_note="secret note")
+        services.submit_score_sheet(sheet=sheet, actor=experts[i].user)
+        sheets[(i, project.title)] = sheet
+    return {"experts": experts, "a": a, "b": b, "sheets": sheets}

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 def admin_user(db):
     return UserFactory(status="researcher", is_staff=True, is_superuser=True)
 
-MODELS = ["commission", "commissionmember", "criterion", "assignment", "conflictofinterest", "scoresheet",
-          "scoresheetrevision", "resultsubmission", "resultsnapshot"]
+MODELS = ["commission", "commissionmember", "criterion", "assignment", "conflictofinterest",
+          "resultsubmission", "resultsnapshot"]
 
 
 @pytest.mark.parametrize("model", MODELS)

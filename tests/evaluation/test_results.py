@@ -10,35 +10,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluation import exports, selectors, services
-from evaluation.models import ExpertGroup, ReminderLog, ResultSnapshot
+from evaluation.models import ReminderLog, ResultSnapshot
 from evaluation.tasks import send_deadline_reminders_task
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
 from projects.models import MembershipRole
-from tests.factories import MembershipFactory, approved_project_with_team
+from tests.factories import MembershipFactory
 
-from .conftest import seat
 from .helpers import deadline_in, full_scores
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def scored(commission, chair, criteria, edition):
-    """Two projects, two experts of different groups, all sheets submitted.
-    Sheet scores (weights 3/1, scale 1-5): A: 100 and 50, B: 25 and 0."""
-    experts = [seat(commission, group=ExpertGroup.PARTNER_PROFESSOR), seat(commission, group=ExpertGroup.CUSTOMER)]
-    a = approved_project_with_team(edition=edition, title="Alpha")
-    b = approved_project_with_team(edition=edition, title="Beta")
-    values = {(0, a): [5, 5], (1, a): [3, 3], (0, b): [2, 2], (1, b): [1, 1]}
-    sheets = {}
-    for (i, project), vals in values.items():
-        sheet = services.assign_expert(member=experts[i], project=project, actor=chair).sheet
-        services.save_score_sheet(sheet=sheet, actor=experts[i].user, scores=full_scores(criteria, vals),
-                                  feedback=f"Feedback {i} on {project.title}", confidential_note="secret note")
-        services.submit_score_sheet(sheet=sheet, actor=experts[i].user)
-        sheets[(i, project.title)] = sheet
-    return {"experts": experts, "a": a, "b": b, "sheets": sheets}
 
 
 def test_compute_results_numbers(commission, scored):
@@ -85,9 +66,13 @@ def test_publish_by_expert_is_denied(commission, scored):
         services.publish_results(commission=commission, actor=scored["experts"][0].user)
 
 
-def test_publish_notifies_team_members(commission, chair, scored):
+def test_publish_notifies_team_members_after_commit(commission, chair, scored, django_capture_on_commit_callbacks):
     student = MembershipFactory(team=scored["a"].team, role=MembershipRole.MEMBER).user
-    services.publish_results(commission=commission, actor=chair)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.publish_results(commission=commission, actor=chair)
+    assert Notification.objects.filter(recipient=student, kind="evaluation_published").count() == 0
+    for callback in callbacks:
+        callback()  # eager Celery in tests: the task runs now
     assert Notification.objects.filter(recipient=student, kind="evaluation_published").count() == 1
 
 

@@ -197,7 +197,7 @@ def make_sheets(commission, chair, member, edition, n):
 def test_my_sheets_query_count(login, commission, chair, expert_member, edition, rows, django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
     client = login(expert_member.user)
-    with django_assert_num_queries(PAGE_BASE + 2):
+    with django_assert_num_queries(PAGE_BASE + 3):  # count, sheets, chaired
         response = client.get(reverse("evaluation:my_sheets"))
     assert response.content.decode().count('class="list-group-item list-group-item-action') == rows
 
@@ -211,7 +211,7 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
                                   feedback="ok")
         services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
     client = login(chair)
-    with django_assert_num_queries(PAGE_BASE + 12):
+    with django_assert_num_queries(PAGE_BASE + 13):  # + the results' cache fingerprint
         response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
     assert response.content.decode().count('class="project-progress"') == rows
 
@@ -270,3 +270,16 @@ def test_project_sheets_query_count(login, commission, chair, project, edition, 
 def test_project_sheets_not_for_experts(login, commission, expert, project, edition):
     url = reverse("evaluation:project_sheets", args=[edition.year, project.pk])
     assert login(expert).get(url).status_code == 404
+
+
+def test_my_sheets_paginated(login, commission, chair, expert_member, edition, monkeypatch):
+    from evaluation import views
+
+    monkeypatch.setattr(views, "SHEETS_PER_PAGE", 2)
+    make_sheets(commission, chair, expert_member, edition, 3)
+    client = login(expert_member.user)
+    first = client.get(reverse("evaluation:my_sheets")).content.decode()
+    second = client.get(reverse("evaluation:my_sheets"), {"page": 2}).content.decode()
+    assert first.count('class="list-group-item list-group-item-action') == 2
+    assert second.count('class="list-group-item list-group-item-action') == 1
+    assert "Page 1 of 2" in first
