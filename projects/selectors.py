@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .composition import STUDENT_ROLES, team_composition
-from .models import SEARCH_CONFIG, Membership, Project, ProjectStatus, search_vector
+from .models import SEARCH_CONFIG, Membership, Project, ProjectAttachment, ProjectStatus, search_vector
 from .permissions import PUBLIC_STATUSES
 
 
@@ -108,6 +108,16 @@ def project_detail(user, pk) -> Project:
         pk=pk)
     attach_compositions([project])
     return project
+
+
+def project_with_files(user, pk) -> Project:
+    """A project the user may see, with what the file permission checks read (supervisors, team
+    members) and its attachments, or 404."""
+    return get_object_or_404(
+        projects_visible_to(user).select_related("team").prefetch_related(
+            "co_supervisors", "team__memberships",
+            Prefetch("attachments", queryset=ProjectAttachment.objects.select_related("uploaded_by"))),
+        pk=pk)
 
 
 def _people():
