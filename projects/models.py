@@ -188,6 +188,10 @@ class Membership(models.Model):
                 name="membership_one_team_per_edition",
                 violation_error_message=_("A student can be in only one team per edition."),
             ),
+            models.UniqueConstraint(
+                fields=["team"], condition=Q(role=MembershipRole.LEAD), name="membership_one_lead_per_team",
+                violation_error_message=_("A team has at most one team lead."),
+            ),
         ]
 
     def __str__(self):
