@@ -29,8 +29,8 @@ SEARCH_CONFIG = "english"
 
 
 def search_vector():
-    """The catalogue's full-text document. Migration 0002 builds a GIN index on this exact
-    expression (PostgreSQL only), so `search @@ query` can use it."""
+    """The catalogue's full-text document. On PostgreSQL the trigger of migration 0004 stores
+    the same expression in the `search_vector` column (GIN-indexed), which the search reads."""
     return (SearchVector("title", weight="A", config=SEARCH_CONFIG)
             + SearchVector("keywords", weight="A", config=SEARCH_CONFIG)
             + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
