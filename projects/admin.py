@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .forms import RejectForm
 from .models import Membership, Project, ProjectAttachment, Team
 
 
@@ -19,19 +22,40 @@ def _workflow_action(service, description):
     admin follows the same rules, audit and notifications as the site."""
 
     def action(modeladmin, request, queryset):
-        done = 0
-        for project in queryset:
-            try:
-                service(project=project, actor=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, f"{project}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-        if done:
-            messages.success(request, _("%(count)d project(s) updated.") % {"count": done})
+        _run_for_each(request, queryset, service)
 
     action.short_description = description
     action.__name__ = f"run_{service.__name__}"
     return action
+
+
+def _run_for_each(request, queryset, service, **kwargs) -> int:
+    done = 0
+    for project in queryset:
+        try:
+            service(project=project, actor=request.user, **kwargs)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, f"{project}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    if done:
+        messages.success(request, _("%(count)d project(s) updated.") % {"count": done})
+    return done
+
+
+@admin.action(description=_("Reject the selected projects (asks for a reason)"))
+def reject_with_reason(modeladmin, request, queryset):
+    """First call: a confirmation page asking for the reason. Its form posts the same action
+    back with `apply`; then `reject_project` runs for each project (audit, notification)."""
+    form = RejectForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        _run_for_each(request, queryset, services.reject_project, reason=form.cleaned_data["reason"])
+        return None  # back to the change list
+    return TemplateResponse(request, "projects/admin/project_reject.html", {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Reject projects"), "opts": modeladmin.model._meta,
+        "projects": queryset.select_related("edition", "proposer"), "form": form,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    })
 
 
 @admin.register(Project)
@@ -47,6 +71,7 @@ class ProjectAdmin(admin.ModelAdmin):
     actions = [
         _workflow_action(services.submit_project, _("Submit the selected drafts")),
         _workflow_action(services.approve_project, _("Approve the selected projects (creates teams)")),
+        reject_with_reason,
         _workflow_action(services.activate_project, _("Start the selected projects")),
         _workflow_action(services.complete_project, _("Complete the selected projects")),
     ]

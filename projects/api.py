@@ -1,16 +1,22 @@
 """Projects API: list/create, read/update/delete drafts, and one endpoint per workflow step."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marathon.api_support import ErrorSerializer
+from marathon.uploads import serve_file
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filters import ProjectFilter
 from .serializers import (
     ApproveSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     ProjectCreateSerializer,
     ProjectDetailSerializer,
     ProjectListSerializer,
@@ -98,3 +104,49 @@ class ProjectRejectView(APIView):
         services.reject_project(project=_visible(request, pk), actor=request.user,
                                 reason=serializer.validated_data["reason"])
         return _detail_response(request, pk)
+
+
+class ProjectAttachmentsView(APIView):
+    """A project's files: the list shows only those the caller may download; uploading follows
+    the project page (the office or the project's supervisors, kinds allowed per state)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(summary="The project's files the caller may download",
+                   responses={200: AttachmentSerializer(many=True), 404: ErrorSerializer})
+    def get(self, request, pk):
+        project = selectors.project_with_files(request.user, pk)
+        files = [a for a in project.attachments.all() if _may_download(request.user, a, project)]
+        return Response(AttachmentSerializer(files, many=True).data)
+
+    @extend_schema(summary="Add a file (multipart: kind, file; type and size are checked)",
+                   request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer, **ERRORS})
+    def post(self, request, pk):
+        project = selectors.project_with_files(request.user, pk)
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.upload_attachment(project=project, actor=request.user,
+                                                kind=serializer.validated_data["kind"],
+                                                upload=serializer.validated_data["file"])
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectAttachmentDownloadView(APIView):
+    @extend_schema(summary="Download a file (404 unless the caller may read it)",
+                   parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                              404: ErrorSerializer})
+    def get(self, request, pk, attachment_id):
+        project = selectors.project_with_files(request.user, pk)
+        attachment = next((a for a in project.attachments.all() if a.pk == attachment_id), None)
+        # Not allowed looks like missing: a file's existence is not disclosed.
+        if attachment is None or not _may_download(request.user, attachment, project):
+            raise Http404
+        return serve_file(attachment.file, filename=attachment.original_name,
+                          content_type=attachment.content_type)
+
+
+def _may_download(user, attachment, project):
+    attachment.project = project  # loaded with its supervisors and team members
+    return permissions.can_download(user, attachment)

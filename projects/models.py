@@ -29,8 +29,8 @@ SEARCH_CONFIG = "english"
 
 
 def search_vector():
-    """The catalogue's full-text document. Migration 0002 builds a GIN index on this exact
-    expression (PostgreSQL only), so `search @@ query` can use it."""
+    """The catalogue's full-text document. On PostgreSQL the trigger of migration 0004 stores
+    the same expression in the `search_vector` column (GIN-indexed), which the search reads."""
     return (SearchVector("title", weight="A", config=SEARCH_CONFIG)
             + SearchVector("keywords", weight="A", config=SEARCH_CONFIG)
             + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
@@ -187,6 +187,10 @@ class Membership(models.Model):
                 fields=["user", "edition"], condition=~Q(role=MembershipRole.SUPERVISOR),
                 name="membership_one_team_per_edition",
                 violation_error_message=_("A student can be in only one team per edition."),
+            ),
+            models.UniqueConstraint(
+                fields=["team"], condition=Q(role=MembershipRole.LEAD), name="membership_one_lead_per_team",
+                violation_error_message=_("A team has at most one team lead."),
             ),
         ]
 

@@ -1,13 +1,14 @@
 """Reads of projects: who sees what, the catalogue with its filters and search."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .composition import STUDENT_ROLES, team_composition
-from .models import SEARCH_CONFIG, Membership, Project, ProjectStatus, search_vector
+from .models import SEARCH_CONFIG, Membership, Project, ProjectAttachment, ProjectStatus, Team
 from .permissions import PUBLIC_STATUSES
 
 
@@ -30,10 +31,15 @@ def with_list_data(projects: QuerySet[Project]) -> QuerySet[Project]:
     team's memberships with their users (for the composition badge) and the free places."""
     return (
         projects.select_related("edition", "area", "customer", "proposer__university", "team")
-        .prefetch_related(Prefetch("team__memberships",
-                                   queryset=Membership.objects.select_related("user")))
+        .prefetch_related(Prefetch("team__memberships", queryset=_composition_members()))
         .annotate(student_count=student_count(), free_places=F("team__capacity") - student_count())
     )
+
+
+def _composition_members():
+    """Only what `team_composition()` and the team-member check read (not whole user rows)."""
+    return (Membership.objects.select_related("user")
+            .only("team_id", "user_id", "role", "user__university_id", "user__status"))
 
 
 def student_count():
@@ -43,7 +49,19 @@ def student_count():
 
 
 def filter_has_free_places(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.filter(team__isnull=False, team__capacity__gt=student_count())
+    """One uncorrelated subquery over the teams (PostgreSQL hashes it once), not a count of
+    memberships per project row."""
+    return projects.filter(team__in=teams_with_free_places())
+
+
+def teams_with_free_places() -> QuerySet[Team]:
+    if connection.vendor == "postgresql":
+        # `student_count` is kept by a trigger on the memberships (migration 0005). Unqualified:
+        # Django renames the table's alias inside a subquery.
+        students = RawSQL("student_count", [], output_field=IntegerField())
+    else:
+        students = Count("memberships", filter=Q(memberships__role__in=STUDENT_ROLES))
+    return Team.objects.alias(students=students).filter(students__lt=F("capacity")).values("pk")
 
 
 def filter_university(projects: QuerySet[Project], university) -> QuerySet[Project]:
@@ -59,15 +77,22 @@ def search_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]
     if not text:
         return projects
     if connection.vendor == "postgresql":
-        vector = search_vector()
+        vector = stored_search_vector()
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return (projects.annotate(search=vector, rank=SearchRank(vector, query))
+        # alias, not annotate: the document is matched and ranked, never sent to Python.
+        return (projects.alias(search=vector).annotate(rank=SearchRank(vector, query))
                 .filter(search=query).order_by("-rank", "title", "pk"))
     words = text.split()
     for word in words:
         projects = projects.filter(Q(title__icontains=word) | Q(summary__icontains=word)
                                    | Q(keywords__icontains=word) | Q(description__icontains=word))
     return projects
+
+
+def stored_search_vector():
+    """The `search_vector` column kept by a trigger (migration 0004; PostgreSQL only; it holds
+    `models.search_vector()`). Not a model field, so ordinary queries never load it."""
+    return RawSQL(f'"{Project._meta.db_table}"."search_vector"', [], output_field=SearchVectorField())
 
 
 def attach_compositions(projects) -> list[Project]:
@@ -108,6 +133,16 @@ def project_detail(user, pk) -> Project:
         pk=pk)
     attach_compositions([project])
     return project
+
+
+def project_with_files(user, pk) -> Project:
+    """A project the user may see, with what the file permission checks read (supervisors, team
+    members) and its attachments, or 404."""
+    return get_object_or_404(
+        projects_visible_to(user).select_related("team").prefetch_related(
+            "co_supervisors", "team__memberships",
+            Prefetch("attachments", queryset=ProjectAttachment.objects.select_related("uploaded_by"))),
+        pk=pk)
 
 
 def _people():

@@ -1,6 +1,7 @@
 """API shapes of projects. Output serializers read prefetched rows; input serializers only
 validate and hand `validated_data` to the services (no business rules here)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,12 +10,21 @@ from marathon.models import User
 
 from .composition import team_composition
 from .markup import render_markdown
-from .models import DegreeLevel, Project, ProjectStatus
+from .models import AttachmentKind, DegreeLevel, Project, ProjectAttachment, ProjectStatus
 
 
 @extend_schema_field({"type": "string", "enum": ProjectStatus.values}, component_name="ProjectStatus")
 class ProjectStatusField(serializers.CharField):
     """A plain string schema, not a named enum: several apps have a "status" enum."""
+
+
+@extend_schema_field({"type": "string", "enum": AttachmentKind.values},
+                     component_name="ProjectAttachmentKind")
+class AttachmentKindField(serializers.ChoiceField):
+    """Named apart from the other apps' "kind" enums."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=AttachmentKind.choices, **kwargs)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -113,6 +123,31 @@ class ApproveSerializer(serializers.Serializer):
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why the project is rejected; "
                                                                 "sent to the proposer."))
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """Output of the attachment endpoints; `download_url` is the permission-checked download."""
+
+    kind = AttachmentKindField(read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.full_name", default=None)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectAttachment
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_by",
+                  "uploaded_at", "download_url"]
+
+    def get_download_url(self, attachment) -> str:
+        return reverse("api:project-attachment-download",
+                       args=[attachment.project_id, attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """Input of `POST /projects/{id}/attachments/` (multipart). The file's real type and size
+    are checked by the service, which accepts per kind: proposal and final report PDF only."""
+
+    kind = AttachmentKindField()
+    file = serializers.FileField(help_text=_("At most UPLOAD_MAX_BYTES (10 MB by default)."))
 
 
 def _team(project):

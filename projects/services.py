@@ -209,11 +209,17 @@ def upload_attachment(*, project: Project, actor: User, kind: str, upload) -> Pr
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc
         name = (upload.name or "file").rsplit("/", 1)[-1][-200:]
-        attachment = ProjectAttachment.objects.create(
-            project=project, kind=kind, file=upload, original_name=name, content_type=mime,
-            size=upload.size, uploaded_by=actor)
-        record_audit(actor=actor, action="project.attachment_added", target=project,
-                     changes={"attachment": [None, name], "kind": kind})
+        attachment = ProjectAttachment(project=project, kind=kind, file=upload, original_name=name,
+                                       content_type=mime, size=upload.size, uploaded_by=actor)
+        try:
+            attachment.save()
+            record_audit(actor=actor, action="project.attachment_added", target=project,
+                         changes={"attachment": [None, name], "kind": kind})
+        except Exception:
+            # The storage wrote the file before the row; a rolled-back row must not leave it.
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+            raise
     return attachment
 
 

@@ -112,6 +112,30 @@ class TeamMemberRemoveView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class TeamLeadAppointView(APIView):
+    @extend_schema(operation_id="teams_lead_appoint", request=None,
+                   responses={200: s.TeamMembershipSerializer, **ERRORS},
+                   parameters=[OpenApiParameter("membership_id", int, OpenApiParameter.PATH)],
+                   description="Make a student member the team lead (the team's supervisors or the "
+                               "office); a previous lead becomes a student member.")
+    def post(self, request, pk, membership_id):
+        membership = get_object_or_404(Membership, pk=membership_id, team_id=pk)
+        return Response(s.TeamMembershipSerializer(
+            services.appoint_team_lead(membership=membership, actor=request.user)).data)
+
+
+class TeamLeadDemoteView(APIView):
+    @extend_schema(operation_id="teams_lead_demote", request=None,
+                   responses={200: s.TeamMembershipSerializer, **ERRORS},
+                   parameters=[OpenApiParameter("membership_id", int, OpenApiParameter.PATH)],
+                   description="The team lead becomes a student member again (the team's supervisors "
+                               "or the office).")
+    def post(self, request, pk, membership_id):
+        membership = get_object_or_404(Membership, pk=membership_id, team_id=pk)
+        return Response(s.TeamMembershipSerializer(
+            services.demote_team_lead(membership=membership, actor=request.user)).data)
+
+
 class _JoinRequestAction(APIView):
     def join_request(self, pk) -> JoinRequest:
         return get_object_or_404(JoinRequest, pk=pk)
@@ -121,7 +145,9 @@ class JoinRequestAcceptView(_JoinRequestAction):
     @extend_schema(operation_id="join_requests_accept", request=None,
                    responses={200: s.TeamMembershipSerializer, **ERRORS},
                    description="Accept (the team's supervisors or the office). The student's other "
-                               "pending requests and invitations of the edition are closed.")
+                               "pending requests and invitations of the edition are closed; when the "
+                               "team is now full, its other pending requests are declined with "
+                               "`decision_reason`.")
     def post(self, request, pk):
         membership = services.accept_join_request(join_request=self.join_request(pk), actor=request.user)
         return Response(s.TeamMembershipSerializer(membership).data)

@@ -25,6 +25,8 @@ class JoinRequest(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # Why a request was closed without a supervisor's decision (e.g. the team became full).
+    decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

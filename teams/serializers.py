@@ -81,7 +81,7 @@ class JoinRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = JoinRequest
         fields = ["id", "team", "team_name", "student", "motivation", "status", "created_at",
-                  "decided_at", "decided_by"]
+                  "decided_at", "decided_by", "decision_reason"]
         read_only_fields = fields
 
 

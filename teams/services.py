@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -70,7 +70,8 @@ def withdraw_join_request(*, join_request: JoinRequest, actor: User) -> JoinRequ
 def accept_join_request(*, join_request: JoinRequest, actor: User) -> Membership:
     """A supervisor (or the office) takes the student in. Side effects: the membership, the
     student's other pending requests and invitations of the edition closed, audit
-    `join_request.accepted`, the student notified, supervisors told when the team is complete."""
+    `join_request.accepted`, the student notified, supervisors told when the team is complete,
+    and when the team is now full its other pending requests declined (students notified)."""
     with transaction.atomic():
         student = _lock_user(join_request.student_id)
         team = _lock_team(join_request.team_id)
@@ -84,6 +85,7 @@ def accept_join_request(*, join_request: JoinRequest, actor: User) -> Membership
         record_audit(actor=actor, action="join_request.accepted", target=request,
                      changes={"status": [RequestStatus.PENDING, RequestStatus.ACCEPTED], **closed})
         _notify_decision(request, accepted=True)
+        _close_requests_if_full(team, actor)
         _announce_if_complete(team, actor)
     return membership
 
@@ -140,6 +142,7 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
         record_audit(actor=actor, action="invitation.accepted", target=invitation,
                      changes={"status": [InvitationStatus.PENDING, InvitationStatus.ACCEPTED], **closed})
         _notify_answer(team, student, accepted=True)
+        _close_requests_if_full(team, actor)
         _announce_if_complete(team, actor)
     return membership
 
@@ -228,14 +231,56 @@ def add_member(*, team: Team, user: User, actor: User,
                context={"team": team.name, "role": str(MembershipRole(role).label)},
                url=team.get_absolute_url())
         if role != MembershipRole.SUPERVISOR:
+            _close_requests_if_full(team, actor)
             _announce_if_complete(team, actor)
+    return membership
+
+
+def appoint_team_lead(*, membership: Membership, actor: User) -> Membership:
+    """A supervisor (or the office) makes a student member the team lead; a previous lead
+    becomes a student member again (a team has at most one lead). Side effects: audit
+    `team.lead_appointed`, the new lead and a replaced lead notified."""
+    with transaction.atomic():
+        team = _lock_team(membership.team_id)
+        _require_manager(actor, team)
+        membership = _student_membership(team, membership.pk)
+        if membership.role == MembershipRole.LEAD:
+            raise RuleViolation(_("%(name)s is already the team lead.") % {"name": membership.user.full_name})
+        previous = (Membership.objects.select_related("user")
+                    .filter(team=team, role=MembershipRole.LEAD).first())
+        if previous is not None:
+            _set_role(previous, MembershipRole.MEMBER)
+            _notify_lead(previous, team, appointed=False)
+        _set_role(membership, MembershipRole.LEAD)
+        record_audit(actor=actor, action="team.lead_appointed", target=team,
+                     changes={"lead": [previous.user_id if previous else None, membership.user_id]})
+        _notify_lead(membership, team, appointed=True)
+    return membership
+
+
+def demote_team_lead(*, membership: Membership, actor: User) -> Membership:
+    """The team lead becomes a student member again (a supervisor or the office). Side effects:
+    audit `team.lead_demoted`, the student notified."""
+    with transaction.atomic():
+        team = _lock_team(membership.team_id)
+        _require_manager(actor, team)
+        membership = _student_membership(team, membership.pk)
+        if membership.role != MembershipRole.LEAD:
+            raise RuleViolation(_("%(name)s is not the team lead.") % {"name": membership.user.full_name})
+        _set_role(membership, MembershipRole.MEMBER)
+        record_audit(actor=actor, action="team.lead_demoted", target=team,
+                     changes={"lead": [membership.user_id, None]})
+        _notify_lead(membership, team, appointed=False)
     return membership
 
 
 # --- helpers ---------------------------------------------------------------------------------
 def _lock_user(user_id: int) -> User:
     # Serialises every join of one student (see the module docstring for the lock order).
-    return User.objects.select_for_update().get(pk=user_id)
+    # NO KEY UPDATE, not UPDATE: inserting a row that references the user (a notification
+    # stored by another team's transaction) takes a KEY SHARE lock, which UPDATE would block —
+    # a deadlock when that transaction holds a row this one is about to change.
+    return User.objects.select_for_update(no_key=True).get(pk=user_id)
 
 
 def _lock_team(team_id: int) -> Team:
@@ -383,3 +428,47 @@ def _announce_if_complete(team: Team, actor: User) -> None:
                context={"team": team.name, "students": composition.students,
                         "full": composition.is_full, "meets_rules": composition.meets_rules},
                url=team.get_absolute_url())
+
+
+def _student_membership(team: Team, pk: int) -> Membership:
+    membership = Membership.objects.select_related("user").filter(pk=pk, team=team).first()
+    if membership is None:
+        raise RuleViolation(_("This person is no longer in the team."))
+    if membership.role not in STUDENT_ROLES:
+        raise RuleViolation(_("Only a student member can be the team lead."))
+    return membership
+
+
+def _set_role(membership: Membership, role: str) -> None:
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+def _notify_lead(membership: Membership, team: Team, *, appointed: bool) -> None:
+    notify(recipient=membership.user, template="teams/team_lead_changed",
+           context={"team": team.name, "appointed": appointed}, url=team.get_absolute_url())
+
+
+def _close_requests_if_full(team: Team, actor: User) -> None:
+    """The team just reached capacity: its other pending requests can never be accepted, so
+    they end now, declined with the reason, and their students hear it at once. Caller holds
+    the team lock; locking the rows skips a request withdrawn a moment ago."""
+    if _student_count(team) < team.capacity:
+        return
+    requests = list(JoinRequest.objects.select_for_update(of=("self",)).select_related("student")
+                    .filter(team=team, status=RequestStatus.PENDING).order_by("pk"))
+    if not requests:
+        return
+    now = timezone.now()
+    for request in requests:
+        # Stored in the student's language: it is shown to them as it is.
+        with translation.override(request.student.preferred_language or "en"):
+            request.decision_reason = _("The team became full (%(capacity)d students).") % {
+                "capacity": team.capacity}
+        request.status, request.decided_at = RequestStatus.DECLINED, now
+        request.save(update_fields=["status", "decided_at", "decision_reason"])
+    record_audit(actor=actor, action="team.full_requests_closed", target=team,
+                 changes={"closed_requests": [r.pk for r in requests]})
+    for request in requests:
+        notify(recipient=request.student, template="teams/join_request_closed",
+               context={"team": team.name, "capacity": team.capacity}, url=reverse("teams:my_requests"))

@@ -159,6 +159,22 @@ def member_remove(request, pk):
 
 @login_required
 @require_POST
+def lead_appoint(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("team"), pk=pk)
+    return _run(request, membership.team.get_absolute_url(), _("The team lead has been appointed."),
+                services.appoint_team_lead, membership=membership, actor=request.user)
+
+
+@login_required
+@require_POST
+def lead_demote(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("team"), pk=pk)
+    return _run(request, membership.team.get_absolute_url(), _("The team lead is a student member again."),
+                services.demote_team_lead, membership=membership, actor=request.user)
+
+
+@login_required
+@require_POST
 def request_accept(request, pk):
     join_request = get_object_or_404(JoinRequest.objects.select_related("team"), pk=pk)
     return _run(request, join_request.team.get_absolute_url(), _("The student has joined the team."),

@@ -331,3 +331,11 @@ def test_admin_approve_action_runs_the_service(login):
     assert project.status == ProjectStatus.APPROVED
     assert Team.objects.filter(project=project).count() == 1
     assert Notification.objects.filter(kind="project_approved").count() == 1
+
+
+def test_catalogue_filters_fold_on_phones_and_stay_open_when_used(client):
+    folded = client.get(reverse("projects:catalogue")).content.decode()
+    assert 'id="toggle-filters"' in folded
+    assert 'class="collapse d-lg-block" id="catalogue-filter-panel"' in folded
+    used = client.get(reverse("projects:catalogue") + "?search=steel").content.decode()
+    assert 'class="collapse d-lg-block show" id="catalogue-filter-panel"' in used

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from marathon.exceptions import RuleViolation
+from marathon.models import Notification
 from projects.composition import STUDENT_ROLES
 from projects.models import Membership
 from teams import services
@@ -53,10 +54,39 @@ def test_twenty_accepts_for_three_free_places_make_exactly_three_members():
         for r in requests])
 
     assert results.count("ok") == 3
-    assert [r for r in results if r != "ok"] == ["This team is full (5 students)."] * 17
+    # The accept that filled the team declined the others in its transaction.
+    assert [r for r in results if r != "ok"] == ["This request is no longer pending (it is declined)."] * 17
     assert Membership.objects.filter(team=team, role__in=STUDENT_ROLES).count() == 5
     assert JoinRequest.objects.filter(team=team, status=RequestStatus.ACCEPTED).count() == 3
-    assert JoinRequest.objects.filter(team=team, status=RequestStatus.PENDING).count() == 17
+    declined = JoinRequest.objects.filter(team=team, status=RequestStatus.DECLINED)
+    assert sorted(declined.values_list("decision_reason", flat=True)) == [
+        "The team became full (5 students)."] * 17
+    assert Notification.objects.filter(kind="teams/join_request_closed").count() == 17
+
+
+def test_accepts_racing_withdrawals_and_other_teams_fill_to_capacity_without_errors():
+    """Accepts into a team that becomes full, while its students withdraw requests and are
+    accepted into a second team of the edition: no deadlock, exactly capacity members."""
+    assert connection.vendor == "postgresql"
+    team = make_team(team_size_min=2, team_size_max=4)
+    other = make_team(edition=team.edition, team_size_min=2, team_size_max=10)
+    add_students(team, 1)  # 3 free places
+    students = [UserFactory(status="bachelor") for _ in range(12)]
+    here = [JoinRequestFactory(team=team, student=s) for s in students]
+    there = [JoinRequestFactory(team=other, student=s) for s in students[6:]]
+    calls = [lambda r=r: services.accept_join_request(join_request=r, actor=team.supervisor)
+             for r in here[:6]]
+    calls += [lambda r=r: services.withdraw_join_request(join_request=r, actor=r.student) for r in here[6:9]]
+    calls += [lambda r=r: services.accept_join_request(join_request=r, actor=other.supervisor)
+              for r in there]
+
+    results = run_together(calls)
+
+    assert [r for r in results if r.startswith("ERROR")] == []
+    assert Membership.objects.filter(team=team, role__in=STUDENT_ROLES).count() == 4
+    assert JoinRequest.objects.filter(team=team, status=RequestStatus.PENDING).count() == 0
+    for student in students:
+        assert Membership.objects.filter(user=student, edition=team.edition).count() <= 1
 
 
 def test_one_student_accepted_into_two_teams_at_once_gets_one_membership():

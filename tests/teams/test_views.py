@@ -26,10 +26,12 @@ def test_team_page_requires_login(client, team):
 def test_team_page_shows_members_free_places_and_missing_rules(login, team, student):
     member = add_students(team, 1)[0]
     html = page(login(student).get(team.get_absolute_url()))
-    assert f"<td>{member.full_name}</td>" in html
-    assert f"<td>{member.university.short_name}</td>" in html
-    assert f"<td>{member.country.name}</td>" in html
-    assert "<td>Bachelor student</td>" in html
+    assert f"<td>{member.full_name}\n" in html
+    assert f'<td class="d-none d-md-table-cell">{member.university.short_name}</td>' in html
+    assert f'<td class="d-none d-md-table-cell">{member.country.name}</td>' in html
+    assert '<td class="d-none d-md-table-cell">Bachelor student</td>' in html
+    # Phones see the same details folded under the name.
+    assert (f"{member.university.short_name} · {member.country.name} · Bachelor student</div>") in html
     assert "<td>Student member</td>" in html and "<td>Supervisor</td>" in html
     assert "4 free places" in html
     assert "1 more student is needed." in html
