@@ -339,3 +339,12 @@ def test_catalogue_filters_fold_on_phones_and_stay_open_when_used(client):
     assert 'class="collapse d-lg-block" id="catalogue-filter-panel"' in folded
     used = client.get(reverse("projects:catalogue") + "?search=steel").content.decode()
     assert 'class="collapse d-lg-block show" id="catalogue-filter-panel"' in used
+
+
+def test_detail_links_to_the_outcomes_of_a_project_with_a_team(client, login, student, draft, co_supervisor):
+    project = approved_project_with_team()
+    outcomes_url = reverse("outcomes:project", kwargs={"project_id": project.pk})
+    assert f'href="{outcomes_url}"' in login(student).get(project.get_absolute_url()).content.decode()
+    assert f'href="{outcomes_url}"' not in client.get(project.get_absolute_url()).content.decode()
+    draft_outcomes = reverse("outcomes:project", kwargs={"project_id": draft.pk})
+    assert draft_outcomes not in login(co_supervisor).get(draft.get_absolute_url()).content.decode()
