@@ -26,7 +26,7 @@ def cards(user, edition) -> list[Card]:
             if invitations:
                 result.append(Card(
                     key="invitations", title=_("Invitations"),
-                    text=ngettext("A team has invited you.", "%(count)d teams have invited you.",
+                    text=ngettext("%(count)d team has invited you.", "%(count)d teams have invited you.",
                                   invitations) % {"count": invitations},
                     url=reverse("teams:my_requests"), action=_("Answer"), count=invitations,
                     urgent=True))

@@ -55,7 +55,7 @@ def test_student_in_a_team_sees_the_team_not_the_catalogue(login, edition):
 def test_student_sees_pending_invitations(login, edition):
     student = UserFactory(status="bachelor")
     InvitationFactory(team=make_team(edition=edition), student=student)
-    assert "A team has invited you." in card_text(login(student), "invitations")
+    assert "1 team has invited you." in card_text(login(student), "invitations")
 
 
 def test_supervisor_sees_pending_join_requests_of_own_teams_only(login, edition):
