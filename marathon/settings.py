@@ -329,5 +329,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per finished task is noise in the web process when tasks run eagerly; a
+        # worker started with --loglevel=INFO still reports each task.
+        "celery.app.trace": {"level": "WARNING" if not REDIS_URL else env("LOG_LEVEL", "INFO")},
+    },
 }
