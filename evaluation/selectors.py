@@ -160,7 +160,7 @@ def progress_by_expert(commission: Commission):
 def progress_by_project(commission: Commission):
     scope = Q(expert_assignments__member__commission=commission)
     submitted = scope & Q(expert_assignments__sheet__status=SheetStatus.SUBMITTED)
-    return (projects_to_evaluate(commission.edition)
+    return (projects_to_evaluate(commission.edition).only("id", "title")
             .annotate(assigned=Count("expert_assignments", filter=scope),
                       submitted=Count("expert_assignments", filter=submitted))
             .order_by("title"))
@@ -210,13 +210,20 @@ def compute_results(commission: Commission) -> dict:
 LIVE_RESULTS_TTL = 300
 
 
-def live_results(commission: Commission) -> dict:
+def results_cache_key(commission: Commission) -> str:
+    """The cache key of the commission's live results: it changes with every input of the
+    numbers (one aggregate query). Derived caches (the chair's rendered table) extend it."""
+    return f"evaluation:results:{commission.pk}:{_results_fingerprint(commission)}"
+
+
+def live_results(commission: Commission, key: str | None = None) -> dict:
     """`compute_results`, cached under a fingerprint of everything that changes the numbers
     (sheets submitted/saved/removed, conflicts, criteria, the commission's settings, project
     edits), so repeated views of the chair's table cost one small aggregate query. Team names
     have no timestamp: a renamed team shows within `LIVE_RESULTS_TTL` seconds. Publishing never
-    uses the cache (it calls `compute_results`)."""
-    key = f"evaluation:results:{commission.pk}:{_results_fingerprint(commission)}"
+    uses the cache (it calls `compute_results`). Give `key` when the caller already has
+    `results_cache_key(commission)`."""
+    key = key or results_cache_key(commission)
     results = cache.get(key)
     if results is None:
         results = compute_results(commission)
