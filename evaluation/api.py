@@ -58,8 +58,11 @@ class AssignmentListCreate(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
+        # Users and sheets are fetched for the page only (after the limit): joined, the planner
+        # hash-joins every user and every sheet to sort the expert's assignments by title.
         return (selectors.assignments_visible_to(self.request.user)
-                .select_related("member__user", "project", "sheet").order_by("project__title", "id"))
+                .select_related("member", "project").prefetch_related("member__user", "sheet")
+                .order_by("project__title", "id"))
 
     @extend_schema(request=serializers.AssignmentCreateSerializer,
                    responses={201: serializers.AssignmentSerializer, **ERRORS})
