@@ -1,7 +1,7 @@
 """Evaluation API: thin views; every workflow action is its own endpoint calling the service."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -58,8 +58,11 @@ class AssignmentListCreate(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
+        # Users and sheets are fetched for the page only (after the limit): joined, the planner
+        # hash-joins every user and every sheet to sort the expert's assignments by title.
         return (selectors.assignments_visible_to(self.request.user)
-                .select_related("member__user", "project", "sheet").order_by("project__title", "id"))
+                .select_related("member", "project").prefetch_related("member__user", "sheet")
+                .order_by("project__title", "id"))
 
     @extend_schema(request=serializers.AssignmentCreateSerializer,
                    responses={201: serializers.AssignmentSerializer, **ERRORS})
@@ -104,11 +107,25 @@ class AutoAssign(APIView):
                         status=status.HTTP_201_CREATED)
 
 
+def _scores():
+    return Prefetch("scores", queryset=Score.objects.order_by("criterion_id"))
+
+
 def _sheets(user):
-    return (selectors.sheets_visible_to(user)
-            .select_related("assignment__member")
-            .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion_id")))
-            .order_by("id"))
+    return (selectors.sheets_visible_to(user).select_related("assignment__member")
+            .prefetch_related(_scores()).order_by("id"))
+
+
+def _visible_sheet(request, pk) -> ScoreSheet:
+    """The sheet if the user may see it (author or chair), without its scores: the write
+    endpoints hand it to the service, which locks and returns it."""
+    return get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
+
+
+def _sheet_out(sheet: ScoreSheet) -> dict:
+    """The service's locked sheet (assignment and member already joined) with its scores."""
+    prefetch_related_objects([sheet], _scores())
+    return serializers.ScoreSheetSerializer(sheet).data
 
 
 class ScoreSheetList(generics.ListAPIView):
@@ -136,19 +153,18 @@ class ScoreSheetDetail(APIView):
     @extend_schema(request=serializers.ScoreSheetUpdateSerializer,
                    responses={200: serializers.ScoreSheetSerializer, **ERRORS})
     def put(self, request, pk):
-        sheet = self._get(request, pk)
+        sheet = _visible_sheet(request, pk)
         data = serializers.ScoreSheetUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.save_score_sheet(sheet=sheet, actor=request.user, **data.validated_data)
-        return Response(serializers.ScoreSheetSerializer(self._get(request, pk)).data)
+        sheet = services.save_score_sheet(sheet=sheet, actor=request.user, **data.validated_data)
+        return Response(_sheet_out(sheet))
 
 
 class ScoreSheetSubmit(APIView):
     @extend_schema(request=None, responses={200: serializers.ScoreSheetSerializer, **ERRORS})
     def post(self, request, pk):
-        sheet = get_object_or_404(_sheets(request.user), pk=pk)
-        services.submit_score_sheet(sheet=sheet, actor=request.user)
-        return Response(serializers.ScoreSheetSerializer(get_object_or_404(_sheets(request.user), pk=pk)).data)
+        sheet = services.submit_score_sheet(sheet=_visible_sheet(request, pk), actor=request.user)
+        return Response(_sheet_out(sheet))
 
 
 class ConflictCreate(APIView):

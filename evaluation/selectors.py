@@ -4,7 +4,7 @@ import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,11 +104,26 @@ def detected_conflicts(members: list[CommissionMember], projects: list[Project])
 
 
 def conflict_reason(member: CommissionMember, project: Project) -> str:
-    """Why `member` may not evaluate `project` ('' when there is no conflict)."""
-    declared = ConflictOfInterest.objects.filter(member=member, project=project).first()
-    if declared:
-        return declared.reason
-    return detected_conflicts([member], [project]).get((member.pk, project.pk), "")
+    """Why `member` may not evaluate `project` ('' when there is no conflict): the same rules
+    and order as `detected_conflicts`, for this one pair, in at most two indexed queries (the
+    declared conflict, then co-supervision and team membership as two `EXISTS`)."""
+    declared = ConflictOfInterest.objects.filter(member=member, project=project).values_list("reason", flat=True)
+    for reason in declared[:1]:
+        return reason
+    user_id = member.user_id
+    if project.proposer_id == user_id:
+        return _("Proposed the project")
+    co_supervises, in_team = (Project.objects.filter(pk=project.pk).order_by().annotate(
+        is_co=Exists(Project.co_supervisors.through.objects.filter(project_id=project.pk, user_id=user_id)),
+        in_team=Exists(Membership.objects.filter(team__project_id=project.pk, user_id=user_id)))
+        .values_list("is_co", "in_team").first() or (False, False))
+    if co_supervises:
+        return _("Co-supervises the project")
+    if in_team:
+        return _("Is a member of the project's team")
+    if project.customer_id and project.customer_id in (member.organisation_id, member.user.organisation_id):
+        return _("Works for the project's customer")
+    return ""
 
 
 def conflict_pairs(commission: Commission) -> set[tuple[int, int]]:
@@ -117,23 +132,40 @@ def conflict_pairs(commission: Commission) -> set[tuple[int, int]]:
 
 
 # --- sheets and progress -------------------------------------------------------------------
+def _seat_ids(user: User, commissions=None) -> list[int]:
+    """Ids of the user's seats, plus every seat of `commissions` (a queryset of commission
+    ids): a few dozen rows. Filtering sheets or assignments by `member_id__in` these ids uses
+    the foreign-key index; an OR across the member join forces sequential scans of all of them."""
+    if not user.is_authenticated:
+        return []
+    seats = Q(user=user)
+    if commissions is not None:
+        seats |= Q(commission__in=commissions)
+    return list(CommissionMember.objects.filter(seats).order_by().values_list("pk", flat=True))
+
+
 def sheets_of_expert(user: User):
-    return (ScoreSheet.objects.filter(assignment__member__user=user)
+    """The expert's sheets for their list page: only the fields a row shows."""
+    return (ScoreSheet.objects.filter(assignment__member_id__in=_seat_ids(user))
             .select_related("assignment__project__edition", "assignment__member__commission__edition")
+            .only("status", "assignment__project__title", "assignment__project__edition__year",
+                  "assignment__member__commission__edition__evaluation_end",
+                  "assignment__project__edition", "assignment__member__commission__edition")
             .order_by("-assignment__project__edition__year", "assignment__project__title"))
 
 
 def sheets_visible_to(user: User):
     """Own sheets, plus every sheet of commissions the user chairs."""
     chaired = chaired_commissions(user).values("pk")
-    return ScoreSheet.objects.filter(
-        Q(assignment__member__user=user) | Q(assignment__member__commission__in=chaired))
+    return ScoreSheet.objects.filter(assignment__member_id__in=_seat_ids(user, chaired))
 
 
 def assignments_visible_to(user: User):
-    """Own assignments plus those of managed commissions (who is assigned where, no scores)."""
-    chaired = managed_commissions(user).values("pk")
-    return Assignment.objects.filter(Q(member__user=user) | Q(member__commission__in=chaired))
+    """Own assignments plus those of managed commissions (who is assigned where, no scores):
+    every assignment for the office."""
+    if user.is_authenticated and user.is_staff:
+        return Assignment.objects.all()
+    return Assignment.objects.filter(member_id__in=_seat_ids(user, chaired_commissions(user).values("pk")))
 
 
 def sheets_of_project(commission: Commission, project: Project) -> list[dict]:
@@ -160,7 +192,7 @@ def progress_by_expert(commission: Commission):
 def progress_by_project(commission: Commission):
     scope = Q(expert_assignments__member__commission=commission)
     submitted = scope & Q(expert_assignments__sheet__status=SheetStatus.SUBMITTED)
-    return (projects_to_evaluate(commission.edition)
+    return (projects_to_evaluate(commission.edition).only("id", "title")
             .annotate(assigned=Count("expert_assignments", filter=scope),
                       submitted=Count("expert_assignments", filter=submitted))
             .order_by("title"))
@@ -210,13 +242,20 @@ def compute_results(commission: Commission) -> dict:
 LIVE_RESULTS_TTL = 300
 
 
-def live_results(commission: Commission) -> dict:
+def results_cache_key(commission: Commission) -> str:
+    """The cache key of the commission's live results: it changes with every input of the
+    numbers (one aggregate query). Derived caches (the chair's rendered table) extend it."""
+    return f"evaluation:results:{commission.pk}:{_results_fingerprint(commission)}"
+
+
+def live_results(commission: Commission, key: str | None = None) -> dict:
     """`compute_results`, cached under a fingerprint of everything that changes the numbers
     (sheets submitted/saved/removed, conflicts, criteria, the commission's settings, project
     edits), so repeated views of the chair's table cost one small aggregate query. Team names
     have no timestamp: a renamed team shows within `LIVE_RESULTS_TTL` seconds. Publishing never
-    uses the cache (it calls `compute_results`)."""
-    key = f"evaluation:results:{commission.pk}:{_results_fingerprint(commission)}"
+    uses the cache (it calls `compute_results`). Give `key` when the caller already has
+    `results_cache_key(commission)`."""
+    key = key or results_cache_key(commission)
     results = cache.get(key)
     if results is None:
         results = compute_results(commission)

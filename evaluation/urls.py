@@ -17,6 +17,7 @@ urlpatterns = [
     path("commission/<int:year>/criteria/<int:pk>/", views.criteria, name="criterion"),
     path("commission/<int:year>/members/<int:pk>/remove/", views.remove_member, name="remove_member"),
     path("commission/<int:year>/assign/", views.assign, name="assign"),
+    path("commission/<int:year>/assign/form/", views.assign_form, name="assign_form"),
     path("commission/<int:year>/assignments/<int:pk>/remove/", views.remove_assignment, name="remove_assignment"),
     path("commission/<int:year>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("commission/<int:year>/remind/", views.remind, name="remind"),

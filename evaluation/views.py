@@ -1,12 +1,17 @@
 """Pages of the expert commission: thin, one scoped lookup per entity, one service per action."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -197,10 +202,57 @@ def declare_conflict(request):
 
 
 # --- chair ---------------------------------------------------------------------------------
+METHODS = ("mean", "median", "normalised", "group_balanced")
+
+
+def _number(value, places: int, separator: str) -> str:
+    """`value|floatformat:places` in plain Python (half up, the locale's decimal separator,
+    no grouping; '' for None), ~20x cheaper than the filter over 1,600 cells."""
+    if value is None:
+        return ""
+    text = f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):f}"
+    return text.replace(".", separator) if places else text
+
+
+def _results_table_context(results: dict) -> dict:
+    """The results table's rows with every number already formatted."""
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    rows = []
+    for row in results["projects"]:
+        scores, ranks = row["scores"], row["ranks"]
+        rows.append({
+            "official_rank": row["official_rank"], "title": row["title"], "sheets": row["sheets"],
+            "disagreement_flag": row["disagreement_flag"], "rank_moves": row["rank_moves"],
+            **{method: _number(scores[method], 1, separator) for method in METHODS},
+            "ranks": " / ".join(str(ranks[m]) for m in METHODS),
+            "range": f"{_number(row['min'], 0, separator)}–{_number(row['max'], 0, separator)}",
+            "stdev": _number(row["stdev"], 1, separator),
+        })
+    agreement = results["agreement"]
+    if agreement:
+        agreement = {"icc1": _number(agreement["icc1"], 2, separator),
+                     "icc1k": _number(agreement["icc1k"], 2, separator), "projects": agreement["projects"]}
+    return {"rows": rows, "agreement": agreement}
+
+
+def _results_table(commission) -> str:
+    """The chair's rendered results table, cached under the live results' key (which changes
+    with every input of the numbers) per language: a repeated view costs the fingerprint query."""
+    key = selectors.results_cache_key(commission)
+    html_key = f"{key}:table:{translation.get_language()}"
+    html = cache.get(html_key)
+    if html is None:
+        results = selectors.live_results(commission, key=key)
+        html = render_to_string("evaluation/_results_table.html", _results_table_context(results))
+        cache.set(html_key, html, selectors.LIVE_RESULTS_TTL)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
 @login_required
 def dashboard(request, year):
     """Progress, assignment and reminders for chairs and the office; the live results table
-    (and links to individual sheets) for chairs only."""
+    (and links to individual sheets) for chairs only. The manual-assignment form (a `<select>`
+    of every expert and project) is loaded on demand (`assign_form`)."""
     commission = get_commission_for_manager(request.user, year)
     snapshot = selectors.published_snapshot(commission)
     is_chair = commission.viewer_is_chair
@@ -208,13 +260,24 @@ def dashboard(request, year):
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
         "experts": selectors.progress_by_expert(commission),
         "projects": selectors.progress_by_project(commission),
-        "results": selectors.live_results(commission) if is_chair else None,
+        "results_table": _results_table(commission) if is_chair else "",
         "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
         .select_related("member__user", "project"),
-        "assign_form": AssignForm(commission=commission,
-                                  projects=selectors.projects_to_evaluate(commission.edition)),
         "auto_form": AutoAssignForm(),
     })
+
+
+@login_required
+def assign_form(request, year):
+    """The manual-assignment form: the fragment for htmx (the dashboard's button), a page
+    otherwise. Refused once the results are published."""
+    commission = get_commission_for_manager(request.user, year)
+    if selectors.published_snapshot(commission) is not None:
+        raise Http404
+    template = "evaluation/_assign_form.html" if request.headers.get("HX-Request") else "evaluation/assign_form.html"
+    return render(request, template, {
+        "commission": commission, "edition": commission.edition,
+        "assign_form": AssignForm(commission=commission, projects=selectors.projects_to_evaluate(commission.edition))})
 
 
 @login_required

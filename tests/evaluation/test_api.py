@@ -10,6 +10,7 @@ from projects.models import MembershipRole
 from tests.factories import MembershipFactory, approved_project_with_team
 
 from .conftest import seat
+from .factories import CriterionFactory
 from .helpers import close_evaluation, full_scores
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,8 @@ def make(commission, chair, member, edition, n):
 def test_assignments_list_query_count(commission, chair, expert_member, edition, rows, django_assert_num_queries):
     make(commission, chair, expert_member, edition, rows)
     client = api(chair)
-    with django_assert_num_queries(2):
+    # Seat ids (own + chaired commissions), count, page, then the page's experts and sheets.
+    with django_assert_num_queries(5):
         response = client.get(f"{API}/assignments/")
     assert response.json()["count"] == rows
 
@@ -197,10 +199,27 @@ def test_sheets_list_query_count(commission, chair, expert_member, edition, crit
     for sheet in ScoreSheet.objects.all():
         services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
     client = api(expert_member.user)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # seat ids, count, page, scores
         response = client.get(f"{API}/sheets/")
     assert response.json()["count"] == rows
     assert all(s["status"] == SheetStatus.DRAFT and len(s["scores"]) == 2 for s in response.json()["results"])
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_sheet_put_query_count(commission, chair, expert_member, project, edition, rows, django_assert_num_queries):
+    criteria = [CriterionFactory(edition=edition, name=f"C{i}") for i in range(rows)]
+    sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+    client = api(expert_member.user)
+    body = {"scores": [{"criterion": c.pk, "value": 2} for c in criteria], "feedback": "First"}
+    assert client.put(f"{API}/sheets/{sheet.pk}/", body, format="json").status_code == 200
+    body = {"scores": [{"criterion": c.pk, "value": 4} for c in criteria], "feedback": "Better"}
+    # Seat ids and the visible sheet, the save (12, see test_performance), the saved sheet's
+    # scores: the sheet is not read again.
+    with django_assert_num_queries(15):
+        response = client.put(f"{API}/sheets/{sheet.pk}/", body, format="json")
+    assert response.status_code == 200
+    assert response.json() == client.get(f"{API}/sheets/{sheet.pk}/").json()
+    assert [s["value"] for s in response.json()["scores"]] == [4] * rows and response.json()["feedback"] == "Better"
 
 
 @pytest.mark.parametrize("rows", [1, 5])

@@ -15,9 +15,9 @@ def test_save_score_sheet_query_count(chair, expert_member, project, edition, ro
     sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
     user = expert_member.user
     services.save_score_sheet(sheet=sheet, actor=user, scores=[{"criterion": c.pk, "value": 2} for c in criteria])
-    # Savepoint pair, lock sheet and member, conflicts (declared; detected: 2), criteria, scores,
-    # one upsert, sheet update, revision number and row.
-    with django_assert_num_queries(13):
+    # Savepoint pair, lock sheet and member, conflicts (declared; detected: one EXISTS query for
+    # this expert and project), criteria, scores, one upsert, sheet update, revision number and row.
+    with django_assert_num_queries(12):
         services.save_score_sheet(sheet=sheet, actor=user, scores=[{"criterion": c.pk, "value": 4} for c in criteria],
                                   feedback="Better")
 
@@ -28,7 +28,7 @@ def test_unchanged_autosave_writes_nothing(chair, expert_member, project, editio
     sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
     scores = [{"criterion": c.pk, "value": 3} for c in criteria]
     services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=scores)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=scores)
     assert sheet.revisions.count() == 1
 

@@ -86,6 +86,8 @@ def test_detected_conflicts_for_supervisor_team_member_and_customer(commission, 
         (profile_org_seat.pk, project.pk): "Works for the project's customer",
     }
     assert selectors.conflict_reason(free_seat, project) == ""
+    for member in members:  # the single-pair check agrees with the bulk one
+        assert selectors.conflict_reason(member, project) == found.get((member.pk, project.pk), "")
 
 
 def test_conflicted_expert_cannot_be_assigned(commission, chair, project):

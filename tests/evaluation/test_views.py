@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import override as translation_override
 
 from evaluation import services
 from evaluation.models import ExpertGroup, ResultSubmission, Score, ScoreSheet, SheetStatus
@@ -145,6 +146,61 @@ def test_chair_assigns_auto_assigns_reminds_and_publishes(login, commission, cha
     assert "The results are published." in response.content.decode()
 
 
+def test_assign_form_loads_on_demand(login, commission, chair, expert_member, project, edition, office_user):
+    html = login(chair).get(reverse("evaluation:dashboard", args=[edition.year])).content.decode()
+    url = reverse("evaluation:assign_form", args=[edition.year])
+    assert f'hx-get="{url}"' in html and "<select" not in html and "<script>" not in html
+    fragment = login(chair).get(url, HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in html
+    assert f'value="{expert_member.pk}"' in html and f'value="{project.pk}"' in html and 'id="assign-form"' in html
+    assert "<html" in login(chair).get(url).content.decode()  # without htmx: a page with the form
+    assert login(office_user).get(url, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_assign_form_not_for_experts_nor_after_publishing(login, commission, chair, expert_member, project,
+                                                         edition, criteria):
+    url = reverse("evaluation:assign_form", args=[edition.year])
+    assert login(expert_member.user).get(url, HTTP_HX_REQUEST="true").status_code == 404
+    sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+    services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [4, 4]))
+    services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    services.publish_results(commission=commission, actor=chair)
+    assert login(chair).get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
+@pytest.mark.parametrize("value,places", [(None, 1), (12.25, 1), (12.35, 1), (0.05, 1), (99.99, 1), (100.0, 0),
+                                          (49.5, 0), (-0.123, 2), (0.8765, 2), (7, 1)])
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_results_numbers_match_floatformat(value, places, language):
+    from django.template.defaultfilters import floatformat
+    from django.utils import formats, translation
+
+    from evaluation.views import _number
+
+    with translation.override(language):
+        assert _number(value, places, formats.get_format("DECIMAL_SEPARATOR")) == floatformat(value, places)
+
+
+def test_results_table_cached_until_a_sheet_changes(login, commission, chair, expert_member, project, edition,
+                                                   criteria):
+    from django.core.cache import cache
+
+    cache.clear()
+    sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+    services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [4, 4]))
+    services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    client = login(chair)
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    first = client.get(url).content.decode()
+    assert "75.0" in first and project.title in first
+    with translation_override("ru"):
+        from evaluation.views import _results_table
+        assert "75,0" in _results_table(commission)
+    services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [5, 5]))
+    assert "100.0" in client.get(url).content.decode()
+
+
 def test_auto_assign_infeasible_message_on_dashboard(login, commission, chair, edition):
     approved_project_with_team(edition=edition, title="Lonely")
     response = login(chair).post(reverse("evaluation:auto_assign", args=[edition.year]), {"per_project": 2},
@@ -197,7 +253,7 @@ def make_sheets(commission, chair, member, edition, n):
 def test_my_sheets_query_count(login, commission, chair, expert_member, edition, rows, django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
     client = login(expert_member.user)
-    with django_assert_num_queries(PAGE_BASE + 3):  # count, sheets, chaired
+    with django_assert_num_queries(PAGE_BASE + 4):  # seat ids, count, sheets, chaired
         response = client.get(reverse("evaluation:my_sheets"))
     assert response.content.decode().count('class="list-group-item list-group-item-action') == rows
 
@@ -211,7 +267,8 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
                                   feedback="ok")
         services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
     client = login(chair)
-    with django_assert_num_queries(PAGE_BASE + 13):  # + the results' cache fingerprint
+    # + the results' cache fingerprint; the assignment form's experts and projects load on demand.
+    with django_assert_num_queries(PAGE_BASE + 11):
         response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
     assert response.content.decode().count('class="project-progress"') == rows
 
