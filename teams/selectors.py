@@ -16,14 +16,18 @@ def member_rows() -> QuerySet:
     return Membership.objects.select_related("user__university").order_by("role", "joined_at", "pk")
 
 
-def teams_with_composition() -> QuerySet:
-    """Teams with what `team_composition()`, supervisor checks and member lists need."""
+def teams_with_members() -> QuerySet:
+    """Teams with what `team_composition()` and member lists need (the API's rows)."""
     return (
         Team.objects.select_related("project__edition", "edition")
-        .prefetch_related(Prefetch("memberships", queryset=member_rows()),
-                          "project__co_supervisors")
+        .prefetch_related(Prefetch("memberships", queryset=member_rows()))
         .order_by("-edition__year", "name", "pk")
     )
+
+
+def teams_with_composition() -> QuerySet:
+    """`teams_with_members()` plus the project's co-supervisors, for supervisor checks."""
+    return teams_with_members().prefetch_related("project__co_supervisors")
 
 
 def team_supervisor_ids(team: Team) -> set[int]:
