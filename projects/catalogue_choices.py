@@ -9,6 +9,7 @@ net for writes that send no signal (bulk loads, raw SQL, a database restored und
 and the field's attributes are still rendered per request.
 """
 
+import logging
 import uuid
 
 from django.core.cache import cache
@@ -19,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 
 from marathon.models import Edition, Organisation, ScientificArea, University
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "projects:catalogue-choices:version"
 TTL_SECONDS = 300
 MODELS = {"edition": Edition, "area": ScientificArea, "university": University, "customer": Organisation}
@@ -27,33 +30,49 @@ MODELS = {"edition": Edition, "area": ScientificArea, "university": University, 
 def reference_options() -> dict[str, list[tuple[str, str]]]:
     """`{filter name: [(pk as text, label), ...]}` in each model's default order; two cache
     round trips when warm, one query per missing list when cold."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = bump_version()
-    keys = {name: f"projects:catalogue-choices:{version}:{name}" for name in MODELS}
-    cached = cache.get_many(keys.values())
+    try:
+        version = cache.get(VERSION_KEY) or bump_version()
+        keys = {name: f"projects:catalogue-choices:{version}:{name}" for name in MODELS}
+        cached = cache.get_many(keys.values())
+    except Exception:  # cache unreachable: read the lists, slower but correct
+        logger.warning("Catalogue filter lists: cache unreachable, reading the database.", exc_info=True)
+        return {name: _load(name) for name in MODELS}
     options, missing = {}, {}
     for name, key in keys.items():
         if key in cached:
             options[name] = cached[key]
         else:
-            options[name] = missing[key] = [(str(obj.pk), str(obj)) for obj in MODELS[name].objects.all()]
+            options[name] = missing[key] = _load(name)
     if missing:
-        cache.set_many(missing, TTL_SECONDS)
+        try:
+            cache.set_many(missing, TTL_SECONDS)
+        except Exception:
+            logger.warning("Catalogue filter lists: could not be cached.", exc_info=True)
     return options
 
 
-def bump_version(**kwargs) -> str:
+def _load(name: str) -> list[tuple[str, str]]:
+    return [(str(obj.pk), str(obj)) for obj in MODELS[name].objects.all()]
+
+
+def bump_version() -> str:
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
     return version
 
 
+def _bump_quietly() -> None:
+    try:
+        bump_version()
+    except Exception:  # the cache being down must not break a write; the TTL bounds staleness
+        logger.warning("Catalogue filter lists: could not invalidate the cache.", exc_info=True)
+
+
 def _reference_changed(sender, **kwargs) -> None:
     # Now (readers inside this transaction see the change) and again after commit, so a list cached
     # by another request between the write and the commit does not outlive the commit.
-    bump_version()
-    transaction.on_commit(bump_version)
+    _bump_quietly()
+    transaction.on_commit(_bump_quietly)
 
 
 def connect_signals() -> None:

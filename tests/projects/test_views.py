@@ -394,3 +394,16 @@ def test_detail_links_to_the_outcomes_of_a_project_with_a_team(client, login, st
     assert f'href="{outcomes_url}"' not in client.get(project.get_absolute_url()).content.decode()
     draft_outcomes = reverse("outcomes:project", kwargs={"project_id": draft.pk})
     assert draft_outcomes not in login(co_supervisor).get(draft.get_absolute_url()).content.decode()
+
+
+def test_catalogue_filter_lists_survive_an_unreachable_cache(client, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for method in ("get", "get_many", "set", "set_many"):
+        monkeypatch.setattr(cache, method, down)
+    area = ScientificAreaFactory()  # the invalidation must not break the write either
+    response = client.get(reverse("projects:catalogue"))
+    assert f'value="{area.pk}">{area}</option>' in options_of(response, "area")
