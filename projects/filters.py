@@ -1,5 +1,7 @@
 """The catalogue's filters, shared by the page and the API (`?edition=&area=&university=...`)."""
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from marathon.models import Edition, Organisation, ScientificArea, University
 
-from . import selectors
+from . import catalogue_choices, selectors
 from .models import Project, ProjectStatus
 
 
@@ -39,7 +41,16 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The reference lists come from the cache and are rendered without per-option templates
+        # (`catalogue_choices`); a chosen value is still validated against the database.
+        options = _lazy_options()
         for name, field in self.form.fields.items():
+            if name in catalogue_choices.MODELS:
+                field.widget = catalogue_choices.OptionsSelect(
+                    attrs=field.widget.attrs, options=partial(options, name), empty_label=field.empty_label)
+            elif name == "status":
+                field.widget = catalogue_choices.OptionsSelect(attrs=field.widget.attrs)
+                field.widget.choices = field.choices
             if name != "has_free_places":
                 css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) \
                     else "form-control form-control-sm"
@@ -56,3 +67,16 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_free_places(self, queryset, name, value):
         # Only "yes" filters; an unticked box means "any".
         return selectors.filter_has_free_places(queryset) if value else queryset
+
+
+def _lazy_options():
+    """Loads the cached reference lists on first use (only when the form is rendered: the API
+    never renders it)."""
+    loaded = {}
+
+    def options(name):
+        if not loaded:
+            loaded.update(catalogue_choices.reference_options())
+        return loaded[name]
+
+    return options

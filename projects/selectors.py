@@ -5,11 +5,12 @@ from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .composition import STUDENT_ROLES, team_composition
 from .models import SEARCH_CONFIG, Membership, Project, ProjectAttachment, ProjectStatus, Team
-from .permissions import PUBLIC_STATUSES
+from .permissions import PUBLIC_STATUSES, can_view
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -125,12 +126,19 @@ def review_queue() -> QuerySet[Project]:
 
 
 def project_detail(user, pk) -> Project:
-    """The project page's row with everything it shows, or 404 when the user may not see it."""
+    """The project page's row with everything it shows, or 404 when the user may not see it.
+
+    Read by primary key and checked with `permissions.can_view` on the loaded row (the
+    co-supervisors are prefetched anyway), not through `projects_visible_to`'s `OR EXISTS`
+    filter, and without the list's student-count subqueries (the composition counts the
+    prefetched members): building those expressions was most of the request's Python time."""
     project = get_object_or_404(
-        with_list_data(projects_visible_to(user)).prefetch_related(
-            Prefetch("co_supervisors", queryset=_people()),
-            "attachments"),
+        Project.objects.select_related("edition", "area", "customer", "proposer__university", "team")
+        .prefetch_related(Prefetch("team__memberships", queryset=_composition_members()),
+                          Prefetch("co_supervisors", queryset=_people()), "attachments"),
         pk=pk)
+    if not can_view(user, project):
+        raise Http404
     attach_compositions([project])
     return project
 

@@ -24,7 +24,8 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["edition", "project"]
 
     def get_queryset(self):
-        return selectors.teams_with_composition()
+        # No supervisor check here, so no co-supervisors query.
+        return selectors.teams_with_members()
 
 
 class JoinRequestViewSet(viewsets.ReadOnlyModelViewSet):

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from marathon.models import User
 from projects.composition import STUDENT_ROLES
-from projects.models import Membership, MembershipRole, ProjectStatus, Team
+from projects.models import Membership, MembershipRole, Project, ProjectStatus, Team
 
 from .models import Invitation, InvitationStatus, JoinRequest, RequestStatus
 
@@ -16,14 +16,18 @@ def member_rows() -> QuerySet:
     return Membership.objects.select_related("user__university").order_by("role", "joined_at", "pk")
 
 
-def teams_with_composition() -> QuerySet:
-    """Teams with what `team_composition()`, supervisor checks and member lists need."""
+def teams_with_members() -> QuerySet:
+    """Teams with what `team_composition()` and member lists need (the API's rows)."""
     return (
         Team.objects.select_related("project__edition", "edition")
-        .prefetch_related(Prefetch("memberships", queryset=member_rows()),
-                          "project__co_supervisors")
+        .prefetch_related(Prefetch("memberships", queryset=member_rows()))
         .order_by("-edition__year", "name", "pk")
     )
+
+
+def teams_with_composition() -> QuerySet:
+    """`teams_with_members()` plus the project's co-supervisors, for supervisor checks."""
+    return teams_with_members().prefetch_related("project__co_supervisors")
 
 
 def team_supervisor_ids(team: Team) -> set[int]:
@@ -37,12 +41,23 @@ def can_manage_team(user, team: Team) -> bool:
 
 
 def team_supervisors(team: Team) -> QuerySet:
-    """Fresh query (not prefetched): used by services to notify inside their transaction."""
-    project = team.project
-    return User.objects.filter(
-        Q(memberships__team=team, memberships__role=MembershipRole.SUPERVISOR)
-        | Q(pk=project.proposer_id) | Q(co_supervised_projects=project)
-    ).distinct().order_by("pk")
+    """Fresh query (not prefetched): used by services to notify inside their transaction.
+
+    The ids come from three indexed lookups combined with UNION (supervisor memberships of the
+    team, the project's proposer, its co-supervisors), so the users are read by primary key. An
+    OR across the joins instead made PostgreSQL scan every user and membership (bench: 8 ms at
+    scale 100, growing with the data)."""
+    return User.objects.filter(pk__in=team_supervisor_user_ids(team)).order_by("pk")
+
+
+def team_supervisor_user_ids(team: Team) -> QuerySet:
+    """A `UNION` subquery of the user ids that supervise `team` (see `team_supervisors`)."""
+    return (
+        Membership.objects.filter(team_id=team.pk, role=MembershipRole.SUPERVISOR).order_by().values("user_id")
+        .union(Project.objects.filter(pk=team.project_id).order_by().values("proposer_id"),
+               Project.co_supervisors.through.objects.filter(project_id=team.project_id).order_by()
+               .values("user_id"))
+    )
 
 
 def student_membership(user, edition_id: int) -> Membership | None:
@@ -57,21 +72,34 @@ def join_requests_visible_to(user) -> QuerySet:
     rows = JoinRequest.objects.select_related("team__project", "student__university", "decided_by")
     if user.is_staff:
         return rows
-    return rows.filter(Q(student=user) | Q(team__in=_supervised_team_ids(user))).distinct()
+    return rows.filter(pk__in=_own_or_supervised(JoinRequest, user))
 
 
 def invitations_visible_to(user) -> QuerySet:
     rows = Invitation.objects.select_related("team__project", "student__university", "invited_by")
     if user.is_staff:
         return rows
-    return rows.filter(Q(student=user) | Q(team__in=_supervised_team_ids(user))).distinct()
+    return rows.filter(pk__in=_own_or_supervised(Invitation, user))
+
+
+def _own_or_supervised(model, user) -> QuerySet:
+    """Ids of `model` rows (join requests, invitations) of the student `user` or of a team they
+    supervise: two indexed lookups in a `UNION`. `student = me OR team IN (...)` made PostgreSQL
+    estimate half the table and hash-join it with every user, team and project (bench: 16 ms)."""
+    return (model.objects.filter(student_id=user.pk).order_by().values("pk")
+            .union(model.objects.filter(team_id__in=_supervised_team_ids(user)).order_by().values("pk")))
 
 
 def _supervised_team_ids(user) -> QuerySet:
-    return Team.objects.filter(
-        Q(memberships__user=user, memberships__role=MembershipRole.SUPERVISOR)
-        | Q(project__proposer=user) | Q(project__co_supervisors=user)
-    ).values("pk")
+    """A `UNION` subquery of the ids of the teams `user` supervises: as a supervisor member, as
+    the project's proposer or as a co-supervisor. Each part is an indexed lookup by the user (an
+    OR across the three joins scanned every team, membership and project)."""
+    co_supervised = Project.co_supervisors.through.objects.filter(user_id=user.pk).values("project_id")
+    return (
+        Membership.objects.filter(user_id=user.pk, role=MembershipRole.SUPERVISOR).order_by().values("team_id")
+        .union(Team.objects.filter(project__proposer_id=user.pk).order_by().values("pk"),
+               Team.objects.filter(project_id__in=co_supervised).order_by().values("pk"))
+    )
 
 
 def pending_join_requests(team: Team) -> QuerySet:

@@ -89,6 +89,19 @@ def test_list_query_count_is_constant(api, student, django_assert_num_queries, r
     assert response.json()["count"] == rows
 
 
+@pytest.mark.parametrize("rows", [1, 5])
+def test_detail_query_count_is_constant(api, student, django_assert_num_queries, rows):
+    project = approved_project_with_team()
+    for _ in range(rows):
+        student_in(project.team)
+        project.co_supervisors.add(UserFactory(status="professor"))
+    client = api(student)
+    # project with its team + team memberships with users + co-supervisors + attachments
+    with django_assert_num_queries(4):
+        body = client.get(f"{LIST}{project.pk}/").json()
+    assert len(body["co_supervisors"]) == rows
+
+
 # --- create / read / update / delete --------------------------------------------------------
 def test_create_draft(api, proposer, co_supervisor):
     edition, area = EditionFactory(team_size_min=2, team_size_max=6), ScientificAreaFactory()

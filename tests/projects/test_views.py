@@ -88,10 +88,56 @@ def test_catalogue_query_count_is_constant(login, student, django_assert_num_que
         project = approved_project_with_team()
         student_in(project.team)
     client = login(student)
-    # count + page + team memberships with users + the filter form's 4 selects
+    client.get(reverse("projects:catalogue"))  # fills the cache of the filter form's lists
+    # count + page + team memberships with users (the filter form's 4 lists come from the cache)
+    with django_assert_num_queries(PAGE_BASE + 3):
+        response = client.get(reverse("projects:catalogue"))
+    assert len(titles(response)) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_catalogue_query_count_with_a_cold_cache(login, student, django_assert_num_queries, rows):
+    for _ in range(rows):
+        project = approved_project_with_team()
+        student_in(project.team)
+    client = login(student)
+    # count + page + team memberships with users + the filter form's 4 lists, once
     with django_assert_num_queries(PAGE_BASE + 7):
         response = client.get(reverse("projects:catalogue"))
     assert len(titles(response)) == rows
+
+
+def options_of(response, name):
+    html = response.content.decode()
+    select = html[html.index(f'<select name="{name}"'):]
+    return select[:select.index("</select>")]
+
+
+@pytest.mark.parametrize("factory, name", [
+    (EditionFactory, "edition"), (ScientificAreaFactory, "area"), (UniversityFactory, "university"),
+    (OrganisationFactory, "customer"),
+])
+def test_catalogue_filter_lists_follow_reference_data(client, factory, name):
+    first = factory()
+    url = reverse("projects:catalogue")
+    assert f'value="{first.pk}"' in options_of(client.get(url), name)  # now cached
+    added = factory()
+    assert f'value="{added.pk}">{added}</option>' in options_of(client.get(url), name)
+    label = str(added)
+    first.delete()
+    added.save()  # a rename is a save like any other
+    options = options_of(client.get(url), name)
+    assert f'value="{first.pk}"' not in options and label in options
+
+
+def test_catalogue_filter_marks_the_chosen_values_per_request(client):
+    areas = [ScientificAreaFactory(), ScientificAreaFactory()]
+    url = reverse("projects:catalogue")
+    for area in areas:
+        options = options_of(client.get(url, {"area": area.pk}), "area")
+        assert f'<option value="{area.pk}" selected>{area}</option>' in options
+        assert options.count(" selected") == 1
+    assert '<option value="" selected>' in options_of(client.get(url), "area")
 
 
 @pytest.mark.parametrize("rows", [1, 5])
@@ -348,3 +394,16 @@ def test_detail_links_to_the_outcomes_of_a_project_with_a_team(client, login, st
     assert f'href="{outcomes_url}"' not in client.get(project.get_absolute_url()).content.decode()
     draft_outcomes = reverse("outcomes:project", kwargs={"project_id": draft.pk})
     assert draft_outcomes not in login(co_supervisor).get(draft.get_absolute_url()).content.decode()
+
+
+def test_catalogue_filter_lists_survive_an_unreachable_cache(client, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for method in ("get", "get_many", "set", "set_many"):
+        monkeypatch.setattr(cache, method, down)
+    area = ScientificAreaFactory()  # the invalidation must not break the write either
+    response = client.get(reverse("projects:catalogue"))
+    assert f'value="{area.pk}">{area}</option>' in options_of(response, "area")

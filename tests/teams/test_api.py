@@ -208,10 +208,20 @@ def test_teams_list_query_count(api, student, django_assert_num_queries, count):
     for _ in range(count):
         add_students(make_team(edition=edition), 2)
     client = api(student)
-    with django_assert_num_queries(4):  # count, teams, memberships with users, co-supervisors
+    with django_assert_num_queries(3):  # count, teams, memberships with users
         body = client.get("/api/v1/teams/").json()
     assert body["count"] == count
     assert all(len(t["members"]) == 3 for t in body["results"])
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_team_detail_query_count(api, student, django_assert_num_queries, count):
+    team = make_team()
+    add_students(team, count)
+    client = api(student)
+    with django_assert_num_queries(2):  # team with project and edition, memberships with users
+        body = client.get(f"/api/v1/teams/{team.pk}/").json()
+    assert len(body["members"]) == count + 1
 
 
 @pytest.mark.parametrize("count", [1, 5])
