@@ -44,6 +44,10 @@ else
   BENCH_GENERATE_SECONDS=$($PY -c "print(round(($(date +%s%N) - $started) / 1e9, 1))")
   export BENCH_GENERATE_SECONDS
 fi
+if [ -n "$REDIS_URL" ]; then
+  # Cached reads (statistics, catalogue choices, commission results) must match this database.
+  $PY -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()'
+fi
 $PY manage.py collectstatic --noinput -v0
 
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
