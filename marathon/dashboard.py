@@ -6,9 +6,8 @@ module runs at most a couple of cheap queries, and only for the roles it concern
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 
-from django.apps import apps
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -24,17 +23,7 @@ class Card:
 
 @cache
 def _card_providers() -> tuple:
-    providers = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-            continue
-        if module.__name__ != __name__:
-            providers.append(module.cards)
-    return tuple(providers)
+    return tuple(module.cards for module in app_modules("dashboard") if module.__name__ != __name__)
 
 
 def cards_for(user, edition) -> list[Card]:

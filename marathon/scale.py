@@ -16,13 +16,14 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from importlib import import_module
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
+
+from marathon.discovery import app_modules
 
 from . import roles
 from .demo import AREAS, DEMO_PASSWORD, ORGANISATIONS, UNIVERSITIES, current_edition_dates, past_edition_dates
@@ -217,13 +218,7 @@ def generate(*, scale: int, seed: int = 1, stdout=None) -> Context:
 def invalidate_cached_reads() -> None:
     """Bulk inserts skip model signals: tell the apps that cache reads (statistics) that the data
     changed. Looked up by name, as the core imports no app."""
-    for config in apps.get_app_configs():
-        try:
-            caching = import_module(f"{config.name}.caching")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.caching":
-                raise
-            continue
+    for caching in app_modules("caching"):
         caching.invalidate_statistics()
 
 

@@ -37,6 +37,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class CompositionSerializer(serializers.Serializer):
+    """A `projects.composition.TeamComposition`: size, free places, mix-rule status."""
+
     students = serializers.IntegerField()
     capacity = serializers.IntegerField()
     free_places = serializers.IntegerField()
@@ -68,9 +70,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
         team = _team(project)
         if team is None:
             return None
-        c = team_composition(team)
-        return {"students": c.students, "capacity": c.capacity, "free_places": c.free_places,
-                "meets_rules": c.meets_rules, "missing": [str(m) for m in c.missing]}
+        return CompositionSerializer(team_composition(team)).data
 
 
 class ProjectDetailSerializer(ProjectListSerializer):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from marathon.models import User
 from projects.composition import team_composition
 from projects.models import Membership, MembershipRole, Team
+from projects.serializers import CompositionSerializer
 
 from .models import Invitation, JoinRequest
 
@@ -31,16 +32,13 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "role", "joined_at"]
 
 
-class TeamCompositionSerializer(serializers.Serializer):
-    students = serializers.IntegerField()
-    capacity = serializers.IntegerField()
+class TeamCompositionSerializer(CompositionSerializer):
+    """The catalogue's composition plus what the mix rule is measured against."""
+
     minimum = serializers.IntegerField()
-    free_places = serializers.IntegerField()
     universities = serializers.IntegerField()
     min_universities = serializers.IntegerField()
     degree_mix_required = serializers.BooleanField()
-    meets_rules = serializers.BooleanField()
-    missing = serializers.ListField(child=serializers.CharField())
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -67,11 +65,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TeamCompositionSerializer)
     def get_composition(self, team):
-        c = self._composition(team)
-        return {"students": c.students, "capacity": c.capacity, "minimum": c.minimum,
-                "free_places": c.free_places, "universities": c.universities,
-                "min_universities": c.min_universities, "degree_mix_required": c.degree_mix_required,
-                "meets_rules": c.meets_rules, "missing": [str(m) for m in c.missing]}
+        return TeamCompositionSerializer(self._composition(team)).data
 
 
 class JoinRequestSerializer(serializers.ModelSerializer):

@@ -178,6 +178,21 @@ def _author_summary(rows) -> list[str]:
     return [f"{row.name} ({row.affiliation}, {row.country})" for row in rows]
 
 
+def _save_changes(instance, *, changes: dict, relation: str, members, action: str, actor: User):
+    """Save an edited outcome, replace its many-to-many `relation` when the set changed, and audit
+    every changed field (from → to) in the same transaction."""
+    old = sorted(getattr(instance, relation).values_list("pk", flat=True))
+    new = sorted({member.pk for member in members})
+    with transaction.atomic():
+        instance.save()
+        if old != new:
+            getattr(instance, relation).set(members)
+            changes[relation] = {"from": old, "to": new}
+        if changes:
+            record_audit(actor=actor, action=action, target=instance, changes=changes)
+    return instance
+
+
 def update_publication(*, publication: Publication, actor: User, title: str, venue: str, type: str,
                        year: int, doi: str = "", authors: list[AuthorInput] | None = None
                        ) -> Publication:
@@ -230,18 +245,8 @@ def update_grant_application(*, grant: GrantApplication, actor: User, programme:
     before = _apply(grant, values)
     before["amount"] = Decimal(str(before["amount"]))  # an unsaved instance may hold a string
     grant.full_clean(exclude=EDIT_UNCHECKED)
-    changes = _changed_fields(before, values)
-    old_applicants = sorted(grant.applicants.values_list("pk", flat=True))
-    new_applicants = sorted({university.pk for university in applicants})
-    with transaction.atomic():
-        grant.save()
-        if old_applicants != new_applicants:
-            grant.applicants.set(applicants)
-            changes["applicants"] = {"from": old_applicants, "to": new_applicants}
-        if changes:
-            record_audit(actor=actor, action="outcomes.grant_application_updated", target=grant,
-                         changes=changes)
-    return grant
+    return _save_changes(grant, changes=_changed_fields(before, values), relation="applicants",
+                         members=applicants, action="outcomes.grant_application_updated", actor=actor)
 
 
 def update_conference_participation(*, participation: ConferenceParticipation, actor: User,
@@ -259,15 +264,5 @@ def update_conference_participation(*, participation: ConferenceParticipation, a
               "is_international": is_international, "other_presenters": other_presenters.strip()}
     before = _apply(participation, values)
     participation.full_clean(exclude=EDIT_UNCHECKED)
-    changes = _changed_fields(before, values)
-    old_presenters = sorted(participation.presenters.values_list("pk", flat=True))
-    new_presenters = sorted({person.pk for person in presenters})
-    with transaction.atomic():
-        participation.save()
-        if old_presenters != new_presenters:
-            participation.presenters.set(presenters)
-            changes["presenters"] = {"from": old_presenters, "to": new_presenters}
-        if changes:
-            record_audit(actor=actor, action="outcomes.conference_updated", target=participation,
-                         changes=changes)
-    return participation
+    return _save_changes(participation, changes=_changed_fields(before, values), relation="presenters",
+                         members=presenters, action="outcomes.conference_updated", actor=actor)

@@ -55,23 +55,33 @@ def project_outcomes(request, project_id: int):
     })
 
 
+def _save_valid(request, form, *, valid, save, success: str, project_id: int):
+    """For a POST whose forms are `valid`, run `save()`: on success flash `success` and return the
+    redirect to the project's outcomes; a rule the service refuses becomes a form error (None)."""
+    if request.method != "POST" or not valid:
+        return None
+    try:
+        save()
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+    messages.success(request, success)
+    return redirect("outcomes:project", project_id=project_id)
+
+
 @login_required
 def publication_add(request, project_id: int):
     project = get_project_for_recording(request.user, project_id)
     people = forms.project_people(project)
     form = forms.PublicationForm(request.POST or None)
     authors = forms.AuthorFormSet(request.POST or None, people=people, prefix="authors")
-    if request.method == "POST" and form.is_valid() and authors.is_valid():
-        try:
-            services.record_publication(
-                project=project, actor=request.user, **form.cleaned_data,
-                authors=[services.AuthorInput(**row) for row in authors.authors()])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The publication has been recorded."))
-            return redirect("outcomes:project", project_id=project.pk)
-    return render(request, "outcomes/publication_form.html",
+    done = _save_valid(
+        request, form, valid=form.is_valid() and authors.is_valid(), project_id=project.pk,
+        success=_("The publication has been recorded."),
+        save=lambda: services.record_publication(
+            project=project, actor=request.user, **form.cleaned_data,
+            authors=[services.AuthorInput(**row) for row in authors.authors()]))
+    return done or render(request, "outcomes/publication_form.html",
                   {"project": project, "form": form, "authors": authors})
 
 
@@ -79,31 +89,24 @@ def publication_add(request, project_id: int):
 def grant_application_add(request, project_id: int):
     project = get_project_for_recording(request.user, project_id)
     form = forms.GrantApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_grant_application(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The grant application has been recorded."))
-            return redirect("outcomes:project", project_id=project.pk)
-    return render(request, "outcomes/grant_application_form.html", {"project": project, "form": form})
+    done = _save_valid(
+        request, form, valid=form.is_valid(), project_id=project.pk,
+        success=_("The grant application has been recorded."),
+        save=lambda: services.record_grant_application(project=project, actor=request.user,
+                                                       **form.cleaned_data))
+    return done or render(request, "outcomes/grant_application_form.html", {"project": project, "form": form})
 
 
 @login_required
 def conference_add(request, project_id: int):
     project = get_project_for_recording(request.user, project_id)
     form = forms.ConferenceForm(request.POST or None, people=forms.project_people(project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_conference_participation(project=project, actor=request.user,
-                                                     **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The conference participation has been recorded."))
-            return redirect("outcomes:project", project_id=project.pk)
-    return render(request, "outcomes/conference_form.html", {"project": project, "form": form})
+    done = _save_valid(
+        request, form, valid=form.is_valid(), project_id=project.pk,
+        success=_("The conference participation has been recorded."),
+        save=lambda: services.record_conference_participation(project=project, actor=request.user,
+                                                              **form.cleaned_data))
+    return done or render(request, "outcomes/conference_form.html", {"project": project, "form": form})
 
 
 def get_outcome_for_editing(user, model, pk: int):
@@ -130,17 +133,13 @@ def publication_edit(request, pk: int):
     form = forms.PublicationForm(request.POST or None, initial=initial)
     authors = forms.AuthorFormSet(request.POST or None, people=forms.project_people(project),
                                   prefix="authors", initial=_author_initial(publication))
-    if request.method == "POST" and form.is_valid() and authors.is_valid():
-        try:
-            services.update_publication(
-                publication=publication, actor=request.user, **form.cleaned_data,
-                authors=[services.AuthorInput(**row) for row in authors.authors()])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The publication has been updated."))
-            return redirect("outcomes:project", project_id=project.pk)
-    return render(request, "outcomes/publication_form.html",
+    done = _save_valid(
+        request, form, valid=form.is_valid() and authors.is_valid(), project_id=project.pk,
+        success=_("The publication has been updated."),
+        save=lambda: services.update_publication(
+            publication=publication, actor=request.user, **form.cleaned_data,
+            authors=[services.AuthorInput(**row) for row in authors.authors()]))
+    return done or render(request, "outcomes/publication_form.html",
                   {"project": project, "form": form, "authors": authors, "editing": publication})
 
 
@@ -151,15 +150,12 @@ def grant_application_edit(request, pk: int):
                ("programme", "funder", "title", "submitted_on", "amount", "currency", "status")}
     initial["applicants"] = list(grant.applicants.values_list("pk", flat=True))
     form = forms.GrantApplicationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_grant_application(grant=grant, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The grant application has been updated."))
-            return redirect("outcomes:project", project_id=grant.project_id)
-    return render(request, "outcomes/grant_application_form.html",
+    done = _save_valid(
+        request, form, valid=form.is_valid(), project_id=grant.project_id,
+        success=_("The grant application has been updated."),
+        save=lambda: services.update_grant_application(grant=grant, actor=request.user,
+                                                       **form.cleaned_data))
+    return done or render(request, "outcomes/grant_application_form.html",
                   {"project": grant.project, "form": form, "editing": grant})
 
 
@@ -173,16 +169,12 @@ def conference_edit(request, pk: int):
     initial["presenters"] = list(participation.presenters.values_list("pk", flat=True))
     form = forms.ConferenceForm(request.POST or None, initial=initial,
                                 people=forms.project_people(participation.project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_conference_participation(participation=participation,
-                                                     actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The conference participation has been updated."))
-            return redirect("outcomes:project", project_id=participation.project_id)
-    return render(request, "outcomes/conference_form.html",
+    done = _save_valid(
+        request, form, valid=form.is_valid(), project_id=participation.project_id,
+        success=_("The conference participation has been updated."),
+        save=lambda: services.update_conference_participation(
+            participation=participation, actor=request.user, **form.cleaned_data))
+    return done or render(request, "outcomes/conference_form.html",
                   {"project": participation.project, "form": form, "editing": participation})
 
 

@@ -1,10 +1,8 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from marathon.discovery import app_modules
 from marathon.models import University
 
 
@@ -25,12 +23,6 @@ class Command(BaseCommand):
         # The demo's notifications stay in the inbox; their e-mails go nowhere (demo addresses).
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
                 transaction.atomic():
-            for config in apps.get_app_configs():
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for module in app_modules("demo"):
                 module.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
