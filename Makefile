@@ -23,7 +23,9 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 messages: $(VENV)/.installed
-	@if [ -d locale ]; then $(PY) -m babel.messages.frontend compile -d locale -D django --statistics 2>&1 | tail -n 2; fi
+	@for dir in locale */locale; do \
+	  if [ -d "$$dir" ]; then $(PY) -m babel.messages.frontend compile -d "$$dir" -D django --statistics 2>&1 | grep -v '^compiling'; fi; \
+	done
 
 install: $(VENV)/.installed assets messages
 

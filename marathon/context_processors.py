@@ -1,5 +1,26 @@
+from functools import cache
+
+from django.apps import apps
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
 from .models import Edition
 from .roles import group_names
+
+
+@cache
+def nav_templates() -> tuple[str, ...]:
+    """`<app>/_nav.html` of every installed app that has one, in INSTALLED_APPS order: a new app
+    adds its menu by shipping the partial, without editing base.html. Looked up once per process."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.label}/_nav.html"
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return tuple(found)
 
 
 def portal(request):
@@ -14,4 +35,5 @@ def portal(request):
         "unread_notifications": unread,
         "nav_groups": group_names(user),
         "current_edition": Edition.objects.current,
+        "nav_templates": nav_templates(),
     }

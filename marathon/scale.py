@@ -224,10 +224,24 @@ def invalidate_cached_reads() -> None:
 
 def app_steps() -> list:
     """Steps for the apps built on projects/teams; each runs only when its models exist, so
-    the generator works on a branch where an app is still an empty shell."""
+    the generator works on a branch where an app is still an empty shell. Apps may also ship
+    their own `<app>/scale.py` with `ORDER` (int, later apps higher) and `generate(ctx)`; they
+    are found by name (`marathon.discovery`), so a new app adds its rows without touching the core."""
     wanted = [("evaluation", "ScoreSheet", evaluation), ("mobility", "Mobility", mobility),
               ("outcomes", "Publication", outcomes)]
-    return [step for label, model, step in wanted if has_model(label, model)]
+    steps = [step for label, model, step in wanted if has_model(label, model)]
+    modules = [module for module in app_modules("scale") if module.__name__ != __name__]
+    for module in sorted(modules, key=lambda module: module.ORDER):
+        steps.append(named_step(module))
+    return steps
+
+
+def named_step(module):
+    """`module.generate` under the app's name, so the timings say which app took how long."""
+    def step(ctx: Context) -> None:
+        module.generate(ctx)
+    step.__name__ = module.__name__.split(".")[0]
+    return step
 
 
 def has_model(app_label: str, model: str) -> bool:
