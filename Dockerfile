@@ -7,15 +7,15 @@ RUN npm ci --no-audit --no-fund --silent
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+RUN apt-get update && apt-get install -y --no-install-recommends curl fonts-dejavu-core && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 1000 marathon
 COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
 COPY --from=assets /build/node_modules ./node_modules
 COPY . .
-RUN python -m babel.messages.frontend compile -d locale -D django \
+RUN for dir in locale */locale; do [ -d "$dir" ] || continue; python -m babel.messages.frontend compile -d "$dir" -D django; done \
     && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
     && mkdir -p /app/var/media /app/var/exports && chown -R marathon /app/var
 USER marathon
 EXPOSE 8000
-CMD ["gunicorn", "marathon.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "marathon.wsgi"]

@@ -240,6 +240,29 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded files, exports and generated PDFs go through the storage API (`default_storage`), so
+# web replicas and workers need no shared disk: with S3_BUCKET set they live in an S3-compatible
+# object store (MinIO, AWS, ...), otherwise on the local disk (`make run`). Objects are private;
+# each app streams its files through a view that checks permission, never a public URL.
+S3_BUCKET = env("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", "") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", "") or None,
+            "region_name": env("S3_REGION", "us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            # Should a view ever hand out a URL instead of streaming, it is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 60),
+        },
+    }
 # Uploaded files are never served directly: MEDIA_ROOT lies outside STATIC_ROOT and each app
 # serves its files through a view that checks permission.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "var" / "media"))
