@@ -276,13 +276,26 @@ def core(ctx: Context) -> None:
     orgs = [Organisation(name=n, kind=k, country=c) for n, k, c in ORGANISATIONS]
     names = [(a, b, suffix) for a in ORG_FIRST for b in ORG_SECOND for suffix in ORG_SUFFIX]
     rng.shuffle(names)
-    for a, b, (suffix, kind) in names[: sizes.organisations - len(orgs)]:
+    taken = {org.name for org in orgs}
+    for i in range(sizes.organisations - len(orgs)):
+        a, b, (suffix, kind) = names[i % len(names)]
         country = rng.choice(ctx.universities).country
-        orgs.append(Organisation(name=f"{a} {b} {suffix}", kind=kind, country=country))
+        orgs.append(Organisation(name=unique_name(f"{a} {b} {suffix}", taken), kind=kind, country=country))
     ctx.organisations = bulk(Organisation, orgs)
     ctx.editions = bulk(Edition, edition_rows(ctx))
     ctx.counts.update(universities=len(ctx.universities), areas=len(ctx.areas),
                       organisations=len(ctx.organisations), editions=len(ctx.editions))
+
+
+def unique_name(name: str, taken: set) -> str:
+    """`name`, or `name 2`, `name 3`... when a demo row or an earlier round of the (finite) name
+    combinations already has it: organisation names are unique, at any scale."""
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name} {number}"
+    taken.add(candidate)
+    return candidate
 
 
 def edition_rows(ctx: Context) -> list:
