@@ -49,9 +49,14 @@ def deliver_notification_email(self, notification_id: int) -> str:
             # No worker to retry later (tasks run inline without Redis): leave the row pending
             # for the redelivery job instead of burning every attempt at once.
             return "failed"
-        # SMTP or network trouble: retry with exponential backoff (30 s, 60 s, ... up to 15 min).
-        raise self.retry(exc=error, countdown=min(30 * 2 ** self.request.retries, 900))
+        # SMTP or network trouble: retry with exponential backoff (30 s, 60 s, ...), kept below the
+        # broker's visibility timeout: a countdown beyond it would be handed to a second worker.
+        raise self.retry(exc=error, countdown=min(30 * 2 ** self.request.retries, max_countdown()))
     return "sent"
+
+
+def max_countdown() -> int:
+    return max(30, settings.CELERY_VISIBILITY_TIMEOUT - 60)
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
