@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marathon.middleware.ApiJsonErrorsMiddleware",
+    "marathon.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -287,6 +289,11 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Request bodies are bounded before anything reads them (marathon.middleware.RequestSizeLimitMiddleware):
+# an upload may carry one file of UPLOAD_MAX_BYTES plus its form fields, any other body (JSON,
+# forms) DATA_UPLOAD_MAX_MEMORY_SIZE. Larger declared bodies get 413 unread.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
 FILE_UPLOAD_PERMISSIONS = 0o640
 EXPORT_ROOT = Path(env("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
@@ -370,9 +377,12 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_error_one_line": {"()": "marathon.log_filters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["client_error_one_line"]},
+        "django.security": {"filters": ["client_error_one_line"]},
         "django.db.backends": {"level": "WARNING"},
         # One line per finished task is noise in the web process when tasks run eagerly; a
         # worker started with --loglevel=INFO still reports each task.
