@@ -213,6 +213,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
     "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 2.0),
     "max_retries": 1,
+    # How often a worker looks for tasks of dead workers whose visibility timeout has passed.
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_TIMEZONE = env("TIME_ZONE", "Europe/Berlin")
@@ -297,6 +300,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
 FILE_UPLOAD_PERMISSIONS = 0o640
 EXPORT_ROOT = Path(env("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# A running export reports a heartbeat at every progress step; with none for this long its worker
+# is taken for dead and a re-delivered task takes the job over.
+EXPORT_HEARTBEAT_TIMEOUT = env_int("EXPORT_HEARTBEAT_TIMEOUT", 120)
 # Upper bound on the age of cached statistics (they are also invalidated on every counted write).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
 
