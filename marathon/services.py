@@ -56,11 +56,14 @@ def notify(*, recipient: User, template: str, context: dict | None = None, url: 
     return notification
 
 
-def enqueue_notification_email(notification_id: int) -> bool:
-    """Hand the e-mail to Celery; never raises, the redelivery job covers broker outages."""
+def enqueue_notification_email(notification_id: int, *, skip_if_down: bool = True) -> bool:
+    """Hand the e-mail to Celery; never raises, the redelivery job covers broker outages.
+
+    During an outage this process already knows about, a request does not wait for another
+    timeout (`skip_if_down`); the redelivery job tries anyway."""
     from .tasks import deliver_notification_email
 
-    if redis_is_down():  # known outage: don't make the request wait for another timeout
+    if skip_if_down and redis_is_down():
         return False
     try:
         deliver_notification_email.apply_async(args=[notification_id], retry=False)

@@ -86,4 +86,9 @@ def redeliver_pending_notifications() -> int:
         send_email=True, emailed_at__isnull=True, created_at__lte=cutoff,
         email_attempts__lt=MAX_EMAIL_ATTEMPTS,
     ).values_list("pk", flat=True)[:500]
-    return sum(enqueue_notification_email(pk) for pk in pending)
+    queued = 0
+    for pk in pending:
+        if not enqueue_notification_email(pk, skip_if_down=False):
+            break  # the broker is still down: one timeout, not one per pending row
+        queued += 1
+    return queued

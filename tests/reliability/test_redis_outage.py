@@ -90,18 +90,23 @@ def test_login_workflow_and_pages_work_while_redis_is_down(private_redis, failur
     assert seconds < BOUND_SECONDS
 
 
-def test_each_request_is_bounded_when_redis_hangs_again(private_redis):
+def test_each_request_is_bounded_when_redis_hangs_again(private_redis, settings):
     """Without a remembered outage (a fresh process, or the window over) a login — four cache
-    calls for its rate limits — still waits for one short socket timeout, not one per call."""
+    calls for its rate limits — waits for one short socket timeout, not one per call. Compared
+    with the same login while Redis answers, so a busy test machine does not matter."""
     student = verified_student()
     assert Client().get("/accounts/login/").status_code == 200  # URLs, templates loaded
+
+    def login():
+        return Client().post("/accounts/login/", {"login": student.email, "password": PASSWORD})
+
+    healthy = min(timed(login)[1] for _ in range(2))
     private_redis.freeze()
     for _ in range(2):
         resilience.reset()
-        response, seconds = timed(lambda: Client().post("/accounts/login/",
-                                                        {"login": student.email, "password": PASSWORD}))
+        response, seconds = timed(login)
         assert response.status_code == 302
-        assert seconds < BOUND_SECONDS
+        assert seconds < healthy + settings.REDIS_SOCKET_TIMEOUT + 1.5
 
 
 def test_cache_uses_redis_again_after_the_outage(private_redis, settings):
