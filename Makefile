@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/marathon
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Parallel workers for the non-browser tests (pytest-xdist): the number of CPUs, at most 4 (each
+# worker takes a PostgreSQL database test_<name>_gwN and a Redis database counting down from
+# TEST_REDIS_URL's). 0 runs them in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run test install assets messages lint bench check-deploy compose-check clean
 
@@ -56,8 +60,12 @@ test: install
 	bash scripts/ensure-services.sh
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 SECRET_KEY=collectstatic-only \
 	  $(PY) manage.py collectstatic --noinput -v0
+	@# 1) everything but the browser tests, in parallel; 2) the browser tests, in one process.
+	@# Exit status 5 (no test selected, e.g. PYTEST_ARGS names only browser tests) is no failure.
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) \
-	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -m "not e2e" -n $(TEST_WORKERS) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	  $(VENV)/bin/pytest -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -39,6 +39,11 @@ app.conf.beat_schedule["mobility-certificate-reminders"] = {
 }
 
 # --- reports ---
+# Exports whose worker died and that no re-delivery took over end as "failed" (retry button).
+app.conf.beat_schedule["reports-fail-stalled-exports"] = {
+    "task": "reports.fail_stalled_exports",
+    "schedule": crontab(minute="*"),
+}
 app.conf.beat_schedule["reports-cleanup-exports"] = {
     "task": "reports.cleanup_exports",
     "schedule": crontab(minute=30, hour=3),

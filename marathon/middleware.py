@@ -1,6 +1,14 @@
+import logging
+
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+logger = logging.getLogger(__name__)
 
 
 class StaffTwoFactorMiddleware:
@@ -25,3 +33,81 @@ class StaffTwoFactorMiddleware:
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def api_error(detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "errors": {}}, status=status)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an over-long body from its declared Content-Length, before anything reads it.
+
+    Uploads (multipart) may carry a file of UPLOAD_MAX_BYTES plus the other form fields
+    (REQUEST_MAX_BYTES); any other body (JSON, forms) at most DATA_UPLOAD_MAX_MEMORY_SIZE. Without
+    this, a 200 MB upload is received in full before the upload check refuses it, and DRF's JSON
+    parser reads any size. Bodies without a Content-Length (chunked) are not read by Django's WSGI
+    handler at all. Runs first, so no middleware (CSRF reads POST) touches the body before it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django itself treats a malformed length as no body
+        limit = self.limit_for(request)
+        if length > limit:
+            logger.warning("Request body too large: %s bytes declared for %s (limit %s).",
+                           length, request.path, limit)
+            message = _("The request is too large (at most %(size)s).") % {"size": filesizeformat(limit)}
+            if is_api_path(request.path):
+                return api_error(message, 413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def limit_for(request) -> int:
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+            return settings.REQUEST_MAX_BYTES
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+# Django's own error pages (unknown URL, wrong method, suspicious or malformed request, a crash)
+# are HTML; under /api/ they become the API's one error shape.
+API_ERROR_MESSAGES = {
+    400: _lazy("Bad request."),
+    401: _lazy("Authentication credentials were not provided."),
+    403: _lazy("You do not have permission to perform this action."),
+    404: _lazy("Not found."),
+    405: _lazy("Method not allowed."),
+    413: _lazy("The request is too large."),
+    500: _lazy("Server error."),
+}
+
+
+class ApiJsonErrorsMiddleware:
+    """Every error answer under /api/ is JSON `{"detail": ..., "errors": {}}` (DRF's views
+    already answer so; this covers what Django answers before or around them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            is_api_path(request.path) and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = API_ERROR_MESSAGES.get(response.status_code) or response.reason_phrase
+            json_response = api_error(str(detail), response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    json_response[header] = response[header]
+            return json_response
+        return response

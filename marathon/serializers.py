@@ -1,10 +1,11 @@
+from allauth.account.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from .models import Edition, Organisation, ScientificArea, University, User
 
@@ -43,6 +44,18 @@ class EditionSerializer(serializers.ModelSerializer):
                   "min_universities", "require_degree_mix"]
 
 
+def authenticate_like_login_page(request, *, email: str, password: str):
+    """allauth's authentication, as on the login page: the same per-account and per-address
+    failure limit (`login_failed`), so guesses through the API count towards the lockout and an
+    account locked on the login page gets no token, even with the right password."""
+    try:
+        return get_adapter(request._request).authenticate(request._request, email=email, password=password)
+    except DjangoValidationError as error:
+        if error.code == "too_many_login_attempts":
+            raise exceptions.Throttled(detail=str(error.message)) from error
+        raise
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -51,8 +64,8 @@ class TokenRequestSerializer(serializers.Serializer):
                                             "authentication is on."))
 
     def validate(self, attrs):
-        user = authenticate(self.context["request"], email=attrs["email"].lower(),
-                            password=attrs["password"])
+        user = authenticate_like_login_page(self.context["request"], email=attrs["email"].lower(),
+                                            password=attrs["password"])
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with the given e-mail and password.")]}

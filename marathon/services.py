@@ -9,6 +9,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import AuditEntry, Notification, User
+from .resilience import mark_redis_down, redis_is_down
 
 logger = logging.getLogger(__name__)
 
@@ -55,15 +56,21 @@ def notify(*, recipient: User, template: str, context: dict | None = None, url: 
     return notification
 
 
-def enqueue_notification_email(notification_id: int) -> bool:
-    """Hand the e-mail to Celery; never raises, the redelivery job covers broker outages."""
+def enqueue_notification_email(notification_id: int, *, skip_if_down: bool = True) -> bool:
+    """Hand the e-mail to Celery; never raises, the redelivery job covers broker outages.
+
+    During an outage this process already knows about, a request does not wait for another
+    timeout (`skip_if_down`); the redelivery job tries anyway."""
     from .tasks import deliver_notification_email
 
+    if skip_if_down and redis_is_down():
+        return False
     try:
         deliver_notification_email.apply_async(args=[notification_id], retry=False)
-    except Exception:  # broker unreachable: the row stays pending and is retried by beat
-        logger.warning("Could not enqueue e-mail for notification %s; will retry later.",
-                       notification_id, exc_info=True)
+    except Exception as exc:  # broker unreachable: the row stays pending and is retried by beat
+        mark_redis_down(exc)
+        logger.warning("Could not enqueue e-mail for notification %s; will retry later (%s).",
+                       notification_id, exc.__class__.__name__)
         return False
     return True
 

@@ -45,6 +45,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = env(name)
+    try:
+        return float(value) if value else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from exc
+
+
 def parse_database_url(url: str) -> dict:
     """Parse DATABASE_URL, failing with a message that says what is wrong."""
     try:
@@ -107,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marathon.middleware.ApiJsonErrorsMiddleware",
+    "marathon.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -156,25 +166,58 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Redis, cache and Celery --------------------------------------------------------------
+# Logging in and every page that does not need the broker must keep working while Redis is
+# stopped or frozen: every Redis client has short socket timeouts, the cache falls back to a
+# process-local one (marathon.cache), and after one failure the process leaves Redis alone for
+# REDIS_RETRY_AFTER_SECONDS (marathon.resilience), so a request waits for at most one timeout.
 REDIS_URL = env("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 1.0)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 1.0)
+REDIS_RETRY_AFTER_SECONDS = env_float("REDIS_RETRY_AFTER_SECONDS", 10.0)
+
+
+def redis_cache(url: str) -> dict:
+    """The cache configuration for a Redis URL (tests use it for their private Redis)."""
+    return {
+        "BACKEND": "marathon.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                    "socket_timeout": REDIS_SOCKET_TIMEOUT},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
+CELERY_RESULT_BACKEND = None  # no result backend: nothing reads task results
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# A task is acknowledged when it has finished, and given back to the queue when its worker dies
+# (SIGKILL, OOM): a killed export or e-mail runs again on another worker. Tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long a task taken by a worker stays invisible to the others: after that Redis hands it to
+# another worker, so it must exceed the longest task (a statistics export takes seconds to a
+# minute) but be short enough that a killed worker's task resumes within minutes, not an hour
+# (Redis' default). ETA/countdown retries are kept below it (marathon.tasks).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300)
 # Publishing must fail fast when Redis is down: the notification row is already stored and the
 # beat job re-enqueues it later, so a web request must never hang waiting for the broker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 2.0),
+    "max_retries": 1,
+    # How often a worker looks for tasks of dead workers whose visibility timeout has passed.
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_TIMEZONE = env("TIME_ZONE", "Europe/Berlin")
 if not REDIS_URL:
     logger.info("REDIS_URL is not set: Celery tasks run eagerly inside the web process.")
@@ -212,6 +255,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Project Marathon] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Client addresses (rate limits) come from REMOTE_ADDR unless the site runs behind this many
+# reverse proxies that append to X-Forwarded-For; any client can send that header itself.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Project Marathon"
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
@@ -268,9 +315,17 @@ if S3_BUCKET:
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Request bodies are bounded before anything reads them (marathon.middleware.RequestSizeLimitMiddleware):
+# an upload may carry one file of UPLOAD_MAX_BYTES plus its form fields, any other body (JSON,
+# forms) DATA_UPLOAD_MAX_MEMORY_SIZE. Larger declared bodies get 413 unread.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
 FILE_UPLOAD_PERMISSIONS = 0o640
 EXPORT_ROOT = Path(env("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# A running export reports a heartbeat at every progress step; with none for this long its worker
+# is taken for dead and a re-delivered task takes the job over.
+EXPORT_HEARTBEAT_TIMEOUT = env_int("EXPORT_HEARTBEAT_TIMEOUT", 120)
 # Upper bound on the age of cached statistics (they are also invalidated on every counted write).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
 
@@ -305,6 +360,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marathon.api_support.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -350,9 +406,12 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_error_one_line": {"()": "marathon.log_filters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["client_error_one_line"]},
+        "django.security": {"filters": ["client_error_one_line"]},
         "django.db.backends": {"level": "WARNING"},
         # One line per finished task is noise in the web process when tasks run eagerly; a
         # worker started with --loglevel=INFO still reports each task.

@@ -49,9 +49,14 @@ def deliver_notification_email(self, notification_id: int) -> str:
             # No worker to retry later (tasks run inline without Redis): leave the row pending
             # for the redelivery job instead of burning every attempt at once.
             return "failed"
-        # SMTP or network trouble: retry with exponential backoff (30 s, 60 s, ... up to 15 min).
-        raise self.retry(exc=error, countdown=min(30 * 2 ** self.request.retries, 900))
+        # SMTP or network trouble: retry with exponential backoff (30 s, 60 s, ...), kept below the
+        # broker's visibility timeout: a countdown beyond it would be handed to a second worker.
+        raise self.retry(exc=error, countdown=min(30 * 2 ** self.request.retries, max_countdown()))
     return "sent"
+
+
+def max_countdown() -> int:
+    return max(30, settings.CELERY_VISIBILITY_TIMEOUT - 60)
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
@@ -81,4 +86,9 @@ def redeliver_pending_notifications() -> int:
         send_email=True, emailed_at__isnull=True, created_at__lte=cutoff,
         email_attempts__lt=MAX_EMAIL_ATTEMPTS,
     ).values_list("pk", flat=True)[:500]
-    return sum(enqueue_notification_email(pk) for pk in pending)
+    queued = 0
+    for pk in pending:
+        if not enqueue_notification_email(pk, skip_if_down=False):
+            break  # the broker is still down: one timeout, not one per pending row
+        queued += 1
+    return queued

@@ -96,7 +96,8 @@ def _check_redis() -> dict:
     try:
         from redis import Redis
 
-        client = Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client = Redis.from_url(settings.REDIS_URL, socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+                                socket_timeout=settings.REDIS_SOCKET_TIMEOUT)
         client.ping()
         return {"ok": True}
     except Exception as exc:

@@ -1,9 +1,13 @@
 """Statistics and export API."""
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,6 +15,7 @@ from marathon.api_support import ErrorSerializer
 
 from . import serializers, services
 from .caching import cached_statistics
+from .exports import CONTENT_TYPES
 from .models import ExportJob, ExportStatus
 
 
@@ -36,7 +41,7 @@ class ExportCreateView(APIView):
     permission_classes = [permissions.IsAdminUser]
 
     @extend_schema(request=serializers.ExportInputSerializer,
-                   responses={202: serializers.ExportStartedSerializer, 400: ErrorSerializer,
+                   responses={202: serializers.ExportStateSerializer, 400: ErrorSerializer,
                               403: ErrorSerializer})
     def post(self, request):
         data = serializers.ExportInputSerializer(data=request.data)
@@ -44,17 +49,49 @@ class ExportCreateView(APIView):
         job = services.start_export(actor=request.user, year_from=data.validated_data["from"],
                                     year_to=data.validated_data["to"],
                                     format=data.validated_data["format"])
-        return Response({"id": job.pk, "status": job.status, "progress": job.progress},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(export_state(request, job), status=status.HTTP_202_ACCEPTED)
+
+
+def export_state(request, job: ExportJob) -> dict:
+    url = None
+    if job.status == ExportStatus.DONE:
+        url = request.build_absolute_uri(reverse("api:export-download", args=[job.pk]))
+    return {"id": job.pk, "status": job.status, "progress": job.progress, "error": job.error,
+            "download_url": url}
 
 
 class ExportDetailView(APIView):
+    """An export's state; `download_url` (when done) works with the same token or session."""
+
     permission_classes = [permissions.IsAdminUser]
 
     @extend_schema(responses={200: serializers.ExportStateSerializer, 404: ErrorSerializer})
     def get(self, request, pk: int):
-        job = get_object_or_404(ExportJob, pk=pk)
-        url = None
-        if job.status == ExportStatus.DONE:
-            url = request.build_absolute_uri(reverse("reports:export_download", args=[job.pk]))
-        return Response({"status": job.status, "progress": job.progress, "download_url": url})
+        return Response(export_state(request, get_object_or_404(ExportJob, pk=pk)))
+
+
+class ExportRetryView(APIView):
+    """Start a failed export again. Office only; 409 unless the export failed."""
+
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(request=None, responses={202: serializers.ExportStateSerializer, 404: ErrorSerializer,
+                                            409: ErrorSerializer})
+    def post(self, request, pk: int):
+        job = services.retry_export(job=get_object_or_404(ExportJob, pk=pk), actor=request.user)
+        job.refresh_from_db()
+        return Response(export_state(request, job), status=status.HTTP_202_ACCEPTED)
+
+
+class ExportDownloadView(APIView):
+    """The generated file (office only; token or session authentication)."""
+
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer})
+    def get(self, request, pk: int):
+        job = get_object_or_404(ExportJob, pk=pk, status=ExportStatus.DONE)
+        if not job.path or not job.path.is_file():
+            raise NotFound(_("The file has expired; please export again."))
+        return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.download_name,
+                            content_type=CONTENT_TYPES[job.format])

@@ -35,6 +35,12 @@ class ExportJob(models.Model):
     # A name relative to settings.EXPORT_ROOT, never served directly (see reports.views.download).
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # A running export beats (heartbeat_at) at every progress step; its runner is identified by
+    # run_token, so a re-delivered task can take over from a dead worker and a runner that was
+    # taken over can neither report progress nor finish the job (it finishes once).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    run_token = models.CharField(max_length=32, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import ExportFormat
+from .models import ExportFormat, ExportStatus
 from .statistics import MAX_YEAR, MIN_YEAR
 
 
@@ -52,13 +52,10 @@ class StatsSerializer(serializers.Serializer):
         }
 
 
-class ExportStartedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.CharField()
-    progress = serializers.IntegerField()
-
-
 class ExportStateSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    progress = serializers.IntegerField()
-    download_url = serializers.CharField(allow_null=True)
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ExportStatus.values)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    error = serializers.CharField(allow_blank=True)
+    download_url = serializers.URLField(allow_null=True, help_text=_(
+        "When done: GET it with the same token or session (`/api/v1/exports/{id}/download/`)."))

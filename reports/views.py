@@ -122,6 +122,17 @@ def export_detail(request, pk: int):
 
 
 @office_required
+@require_POST
+def export_retry(request, pk: int):
+    try:
+        services.retry_export(job=get_object_or_404(ExportJob, pk=pk), actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("reports:export_detail", pk=pk)
+
+
+@office_required
 def export_status(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk)
     return render(request, "reports/_export_status.html", {"job": job})

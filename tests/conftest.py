@@ -1,4 +1,5 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -6,6 +7,26 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests import factories
+
+DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_DATABASES = 16
+
+
+def redis_url_for_worker(url: str, worker: str | None) -> str:
+    """One Redis database per pytest-xdist worker (gw0, gw1, ...), counting down from the given
+    one (15, 14, ... by default; db 0 is left to development), as pytest-django gives each worker
+    its own PostgreSQL database (test_<name>_gw0, ...). Tests flush their database."""
+    if not worker or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    database = (base - int(worker[2:])) % REDIS_DATABASES
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+# Module level, so it is in place before any test module reads TEST_REDIS_URL at import.
+os.environ["TEST_REDIS_URL"] = redis_url_for_worker(
+    os.environ.get("TEST_REDIS_URL") or DEFAULT_TEST_REDIS_URL, os.environ.get("PYTEST_XDIST_WORKER"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from marathon.settings import redis_cache
 from mobility.models import MobilityStatus
 from reports import caching
 from reports.caching import VERSION_KEY, cached_statistics, data_version
@@ -20,8 +21,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 @pytest.fixture(autouse=True)
 def shared_cache(settings):
     """The statistics cache is used only with a cache all processes share: Redis."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": REDIS_URL, "KEY_PREFIX": "test-statistics"}}
+    settings.CACHES = {"default": {**redis_cache(REDIS_URL), "KEY_PREFIX": "test-statistics"}}
     cache.clear()
     yield
     cache.clear()

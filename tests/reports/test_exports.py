@@ -95,8 +95,8 @@ def test_task_progress_is_stored_while_running(data, monkeypatch):
     seen = []
     original = services.set_progress
 
-    def spy(job_id, percent):
-        original(job_id, percent)
+    def spy(job_id, token, percent):
+        original(job_id, token, percent)
         seen.append(ExportJob.objects.get(pk=job_id).progress)
 
     monkeypatch.setattr(services, "set_progress", spy)
