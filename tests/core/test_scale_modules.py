@@ -84,3 +84,16 @@ def test_generate_scale_data_fingerprint_unchanged_by_the_app_modules():
     counts, digest = fingerprint()
     assert counts == EXPECTED_COUNTS
     assert digest == EXPECTED_HASH
+
+
+def test_scale_core_imports_no_app():
+    tree = ast.parse(Path(scale.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    app_names = ("projects", "teams", "evaluation", "mobility", "reports")
+    assert sorted(name for name in imported if name.split(".")[0] in app_names) == []
+
+
+def test_scale_app_steps_found_per_app_in_order():
+    steps = [step.__name__ for step in scale.app_steps()]
+    assert steps[:5] == ["projects", "teams", "evaluation", "mobility", "outcomes"]  # new apps follow (70+)
