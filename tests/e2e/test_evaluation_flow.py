@@ -84,7 +84,7 @@ def test_chair_publishes_and_student_sees_team_results(page: Page, live_url, set
     expect(page.locator(".alert-success")).to_contain_text("The official ranking method is now: Median.")
     expect(page.locator("#official-method")).to_contain_text("Official ranking: Median.")
     page.click("#publish")
-    expect(page.locator(".alert-danger")).to_contain_text("confirm with a reason")
+    expect(page.locator(".alert-danger").first).to_contain_text("confirm with a reason")
     page.check("#id_confirm_missing")
     page.fill("#id_reason", "The team's report arrives by post.")
     page.click("#publish")
