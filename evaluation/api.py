@@ -17,7 +17,7 @@ from . import selectors, serializers, services
 from .models import Assignment, Commission, CommissionMember, Criterion, Score, ScoreSheet
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-EDITION_PARAM = OpenApiParameter("edition", int, description="Edition id.")
+EDITION_PARAM = OpenApiParameter("edition", int, required=True, description="Edition id.")
 
 
 def _commission(edition: Edition) -> Commission:

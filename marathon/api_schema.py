@@ -1,7 +1,7 @@
 """The OpenAPI schema class: drf-spectacular's, plus every operation's error answers."""
 
 from drf_spectacular.openapi import AutoSchema as _SpectacularAutoSchema
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 
 from .api_support import ErrorSerializer
 
@@ -32,3 +32,17 @@ class AutoSchema(_SpectacularAutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """What DRF enforces and drf-spectacular leaves out: a non-empty list (`allow_empty=False`)
+        and a decimal string with at least one digit (no sign when the minimum is not negative)."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer | serializers.ListField) \
+                and not getattr(field, "allow_empty", True) and schema.get("type") == "array":
+            schema.setdefault("minItems", 1)
+        if isinstance(field, serializers.DecimalField) and schema.get("type") == "string" and field.max_digits:
+            whole = field.max_digits - (field.decimal_places or 0)
+            sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+            fraction = rf"(?:\.\d{{0,{field.decimal_places}}})?" if field.decimal_places else ""
+            schema["pattern"] = rf"^{sign}\d{{1,{whole}}}{fraction}$"
+        return schema

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,8 +19,7 @@ class StatsView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("from", int, required=True),
-                               OpenApiParameter("to", int, required=True)],
+    @extend_schema(parameters=[serializers.YearRangeQuerySerializer],
                    responses={200: serializers.StatsSerializer, 400: ErrorSerializer})
     def get(self, request):
         query = serializers.YearRangeQuerySerializer(data=request.query_params)
