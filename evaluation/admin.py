@@ -32,6 +32,8 @@ class CommissionMemberInline(admin.TabularInline):
 @admin.register(Commission)
 class CommissionAdmin(admin.ModelAdmin):
     list_display = ["edition", "ranking_method", "reminder_days", "disagreement_threshold"]
+    # The chair chooses the method on the dashboard (audited, frozen once published).
+    readonly_fields = ["ranking_method"]
     inlines = [CommissionMemberInline]
 
 

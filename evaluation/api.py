@@ -17,7 +17,7 @@ from . import selectors, serializers, services
 from .models import Assignment, Commission, CommissionMember, Criterion, Score, ScoreSheet
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-EDITION_PARAM = OpenApiParameter("edition", int, description="Edition id.")
+EDITION_PARAM = OpenApiParameter("edition", int, required=True, description="Edition id.")
 
 
 def _commission(edition: Edition) -> Commission:
@@ -204,13 +204,30 @@ class Results(APIView):
 
 
 class Publish(APIView):
-    """Freeze and publish the results (chair, once)."""
+    """Freeze and publish the results (chair, once, from the start of the evaluation phase).
+    409 lists what is missing (unsubmitted sheets per expert, projects short of sheets, teams
+    without results) unless `confirm_missing` is true and a `reason` is given."""
 
     @extend_schema(request=serializers.PublishSerializer, responses={201: serializers.ResultsSerializer, **ERRORS})
     def post(self, request):
         data = serializers.PublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         commission = _commission(data.validated_data["edition"])
-        snapshot = services.publish_results(commission=commission, actor=request.user)
+        snapshot = services.publish_results(commission=commission, actor=request.user,
+                                            confirm_missing=data.validated_data["confirm_missing"],
+                                            reason=data.validated_data["reason"])
         return Response({"edition": commission.edition.year, "published": snapshot.data},
                         status=status.HTTP_201_CREATED)
+
+
+class RankingMethod(APIView):
+    """The chair chooses the official ranking method until the results are published (audited)."""
+
+    @extend_schema(request=serializers.RankingMethodSerializer,
+                   responses={200: serializers.RankingMethodResultSerializer, **ERRORS})
+    def post(self, request):
+        data = serializers.RankingMethodSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        commission = services.set_ranking_method(commission=_commission(data.validated_data["edition"]),
+                                                 method=data.validated_data["method"], actor=request.user)
+        return Response({"edition": commission.edition.year, "ranking_method": commission.ranking_method})

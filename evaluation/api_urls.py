@@ -14,4 +14,5 @@ urlpatterns = [
     path("conflicts/", api.ConflictCreate.as_view(), name="evaluation-conflicts"),
     path("results/", api.Results.as_view(), name="evaluation-results"),
     path("results/publish/", api.Publish.as_view(), name="evaluation-publish"),
+    path("ranking-method/", api.RankingMethod.as_view(), name="evaluation-ranking-method"),
 ]

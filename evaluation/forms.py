@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from marathon.models import Organisation, User
 from projects.models import Project
 
-from .models import Commission, CommissionMember, Criterion, ExpertGroup, Score, ScoreSheet
+from .models import Commission, CommissionMember, Criterion, ExpertGroup, RankingMethod, Score, ScoreSheet
 
 
 class ScoreSheetForm(forms.Form):
@@ -135,3 +135,19 @@ class CriterionForm(forms.ModelForm):
 
     def _post_clean(self):
         pass  # the service validates the model (it knows the edition and the rules)
+
+
+class PublishForm(forms.Form):
+    """Publishing; the confirmation and its reason matter only when something is missing
+    (the service decides)."""
+
+    confirm_missing = forms.BooleanField(
+        label=_("Publish although sheets or team results are missing"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             help_text=_("Recorded in the audit log with what was missing."))
+
+
+class RankingMethodForm(forms.Form):
+    method = forms.ChoiceField(label=_("Official ranking method"), choices=RankingMethod.choices,
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

@@ -38,6 +38,10 @@ class Commission(models.Model):
         _("first reminder, days before the deadline"), default=7,
         help_text=_("Experts with unsubmitted sheets are e-mailed this many days and one day "
                     "before the evaluation deadline."))
+    min_sheets_per_project = models.PositiveSmallIntegerField(
+        _("submitted sheets needed per project"), default=2,
+        help_text=_("Publishing with a project below this many submitted sheets needs the chair's "
+                    "confirmation and a reason."))
     disagreement_threshold = models.PositiveSmallIntegerField(
         _("disagreement threshold (points)"), default=25,
         help_text=_("A project is flagged when its experts' scores span more than this many "
@@ -50,6 +54,8 @@ class Commission(models.Model):
         verbose_name_plural = _("commissions")
         constraints = [
             models.CheckConstraint(condition=Q(reminder_days__gte=2), name="commission_reminder_days_gte_2"),
+            models.CheckConstraint(condition=Q(min_sheets_per_project__gte=1),
+                                   name="commission_min_sheets_per_project_gte_1"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marathon.models import Edition, User
 from projects.models import Membership, Project, ProjectStatus
@@ -19,6 +20,7 @@ from .models import (
     ConflictOfInterest,
     Criterion,
     ResultSnapshot,
+    ResultSubmission,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -196,6 +198,60 @@ def progress_by_project(commission: Commission):
             .annotate(assigned=Count("expert_assignments", filter=scope),
                       submitted=Count("expert_assignments", filter=submitted))
             .order_by("title"))
+
+
+def publication_gaps(commission: Commission) -> dict:
+    """What is missing before the results can be published without the chair's confirmation,
+    in three queries: conflict-free unsubmitted sheets per expert, projects with fewer counting
+    (submitted, conflict-free) sheets than `min_sheets_per_project`, and teams of the evaluated
+    projects that handed in no results."""
+    drafts = (ScoreSheet.objects.filter(assignment__member__commission=commission)
+              .exclude(status=SheetStatus.SUBMITTED).exclude(conflicted_q("assignment__")).order_by()
+              .values("assignment__member_id", "assignment__member__user__full_name")
+              .annotate(count=Count("pk")).order_by("assignment__member__user__full_name"))
+    submitted = defaultdict(int)
+    for project_id in (ScoreSheet.objects.filter(assignment__member__commission=commission,
+                                                 status=SheetStatus.SUBMITTED)
+                       .exclude(conflicted_q("assignment__")).order_by()
+                       .values_list("assignment__project_id", flat=True)):
+        submitted[project_id] += 1
+    needed = commission.min_sheets_per_project
+    projects = projects_to_evaluate(commission.edition).order_by("title").values_list("pk", "title", "team__id",
+                                                                                      "team__name")
+    short, without_results = [], []
+    with_results = set(ResultSubmission.objects.filter(team__project__edition=commission.edition)
+                       .values_list("team_id", flat=True))
+    for project_id, title, team_id, team_name in projects:
+        if submitted[project_id] < needed:
+            short.append({"project": project_id, "title": title, "submitted": submitted[project_id],
+                          "needed": needed})
+        if team_id is not None and team_id not in with_results:
+            without_results.append({"team": team_id, "name": team_name, "project": title})
+    return {
+        "unsubmitted_sheets": [{"member": row["assignment__member_id"],
+                                "expert": row["assignment__member__user__full_name"], "count": row["count"]}
+                               for row in drafts],
+        "projects_short_of_sheets": short,
+        "teams_without_results": without_results,
+    }
+
+
+def has_gaps(gaps: dict) -> bool:
+    return any(gaps.values())
+
+
+def gap_messages(gaps: dict) -> dict[str, list[str]]:
+    """The gaps as sentences, per kind (the API's 409 `errors`, the dashboard's lists)."""
+    return {
+        "unsubmitted_sheets": [
+            ngettext("%(expert)s: %(count)d sheet not submitted", "%(expert)s: %(count)d sheets not submitted",
+                     row["count"]) % row for row in gaps["unsubmitted_sheets"]],
+        "projects_short_of_sheets": [
+            _("%(title)s: %(submitted)d of %(needed)d submitted sheets") % row
+            for row in gaps["projects_short_of_sheets"]],
+        "teams_without_results": [
+            _("%(name)s (%(project)s): no results handed in") % row for row in gaps["teams_without_results"]],
+    }
 
 
 def criteria_of(edition: Edition):

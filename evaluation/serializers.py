@@ -5,7 +5,7 @@ from rest_framework import serializers
 from marathon.models import Edition, User
 from projects.models import Project
 
-from .models import Assignment, Criterion, Score, ScoreSheet
+from .models import Assignment, Criterion, RankingMethod, Score, ScoreSheet
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -88,6 +88,22 @@ class ConflictSerializer(serializers.Serializer):
 
 class PublishSerializer(serializers.Serializer):
     edition = serializers.PrimaryKeyRelatedField(queryset=Edition.objects.all())
+    confirm_missing = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Publish although sheets or team results are missing (409 lists them otherwise).")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                   help_text="Why publishing with missing sheets or results; required with "
+                                             "`confirm_missing` when something is missing. Audited.")
+
+
+class RankingMethodSerializer(serializers.Serializer):
+    edition = serializers.PrimaryKeyRelatedField(queryset=Edition.objects.all())
+    method = serializers.ChoiceField(choices=RankingMethod.choices)
+
+
+class RankingMethodResultSerializer(serializers.Serializer):
+    edition = serializers.IntegerField(help_text="The edition's year.")
+    ranking_method = serializers.ChoiceField(choices=RankingMethod.choices)
 
 
 class ResultsSerializer(serializers.Serializer):

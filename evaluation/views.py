@@ -26,6 +26,8 @@ from .forms import (
     ConflictForm,
     CriterionForm,
     MemberForm,
+    PublishForm,
+    RankingMethodForm,
     ResultSubmissionForm,
     ScoreSheetForm,
 )
@@ -256,7 +258,17 @@ def dashboard(request, year):
     commission = get_commission_for_manager(request.user, year)
     snapshot = selectors.published_snapshot(commission)
     is_chair = commission.viewer_is_chair
+    publishing = {}
+    if is_chair and snapshot is None:
+        gaps = selectors.publication_gaps(commission)
+        publishing = {
+            "gaps": selectors.gap_messages(gaps), "has_gaps": selectors.has_gaps(gaps),
+            "publish_opens": commission.edition.evaluation_start,
+            "can_publish": timezone.localdate() >= commission.edition.evaluation_start,
+            "publish_form": PublishForm(),
+            "method_form": RankingMethodForm(initial={"method": commission.ranking_method})}
     return render(request, "evaluation/commission_dashboard.html", {
+        **publishing,
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
         "experts": selectors.progress_by_expert(commission),
         "projects": selectors.progress_by_project(commission),
@@ -428,9 +440,37 @@ def remind(request, year):
 @require_POST
 def publish(request, year):
     def action(commission):
-        services.publish_results(commission=commission, actor=request.user)
+        form = PublishForm(request.POST)
+        form.is_valid()  # both fields are optional; the reason is cut to its maximum length
+        services.publish_results(commission=commission, actor=request.user,
+                                 confirm_missing=form.cleaned_data.get("confirm_missing", False),
+                                 reason=form.cleaned_data.get("reason", ""))
         return _("The results are published.")
     return _dashboard_action(request, year, action, lookup=get_commission_for_chair)
+
+
+@login_required
+@require_POST
+def ranking_method(request, year):
+    def action(commission):
+        form = RankingMethodForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choose one of the ranking methods."))
+        commission = services.set_ranking_method(commission=commission, method=form.cleaned_data["method"],
+                                                 actor=request.user)
+        return _("The official ranking method is now: %(method)s.") % {
+            "method": commission.get_ranking_method_display()}
+    return _dashboard_action(request, year, action, lookup=get_commission_for_chair)
+
+
+@login_required
+def commission_home(request):
+    """The navbar's "Commission dashboard": the latest commission the user chairs (or, for the
+    office, runs); 404 when there is none."""
+    commission = selectors.managed_commissions(request.user).order_by("-edition__year").first()
+    if commission is None:
+        raise Http404
+    return redirect("evaluation:dashboard", commission.edition.year)
 
 
 @login_required

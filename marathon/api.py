@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from . import serializers
 from .api_support import ErrorSerializer
 from .models import Edition, Organisation, ScientificArea, University
-from .services import update_profile
+from .services import update_edition_dates, update_profile
 
 
 class TokenView(APIView):
@@ -56,10 +56,27 @@ class ScientificAreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [permissions.AllowAny]  # public reference data
+    """Editions are public reference data; the programme office moves their phase dates
+    (`PATCH`, e.g. to reopen the proposal window), validated and audited."""
+
     queryset = Edition.objects.all()
     serializer_class = serializers.EditionSerializer
     filterset_fields = ["year"]
+
+    def get_permissions(self):
+        if self.action == "partial_update":
+            return [permissions.IsAdminUser()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(request=serializers.EditionDatesSerializer,
+                   responses={200: serializers.EditionSerializer, 400: ErrorSerializer, 401: ErrorSerializer,
+                              403: ErrorSerializer, 404: ErrorSerializer})
+    def partial_update(self, request, pk=None):
+        edition = self.get_object()
+        data = serializers.EditionDatesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        edition = update_edition_dates(edition=edition, actor=request.user, dates=data.validated_data)
+        return Response(serializers.EditionSerializer(edition).data)
 
 
 class MeView(generics.RetrieveUpdateAPIView):

@@ -75,4 +75,7 @@ class ErrorSerializer(serializers.Serializer):
     """Documents the error shape in the OpenAPI schema."""
 
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="Messages per field; a nested field (a list of objects) has its own errors per item.")
+

@@ -89,7 +89,9 @@ def seed(stdout) -> None:
     Edition.objects.update_or_create(year=today.year, defaults={
         "title": f"Students Project Marathon {today.year}/{str(today.year + 1)[2:]}",
         "team_size_min": 3, "team_size_max": 6, "min_universities": 2, "require_degree_mix": True,
-        **current_edition_dates(today)})
+        # Late proposals are still accepted for a few days (the demo professor submits some;
+        # submitting needs an open proposal window).
+        **current_edition_dates(today), "proposals_end": today + timedelta(days=5)})
     for email, full_name, status, uni, staff in ACCOUNTS:
         ensure_demo_user(email=email, full_name=full_name, status=status,
                          university=University.objects.get(short_name=uni), is_staff=staff)

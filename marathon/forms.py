@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import University, User
+from .models import Edition, University, User
 
 
 class SignupForm(forms.Form):
@@ -48,3 +48,16 @@ class ProfileForm(forms.ModelForm):
         if len(name) < 2:
             raise forms.ValidationError(_("Please enter your full name."))
         return name
+
+
+class EditionDatesForm(forms.Form):
+    """The eight phase dates of an edition; their order is the service's rule."""
+
+    def __init__(self, *args, edition, **kwargs):
+        from .services import EDITION_DATES
+
+        super().__init__(*args, initial={name: getattr(edition, name) for name in EDITION_DATES}, **kwargs)
+        for name in EDITION_DATES:
+            self.fields[name] = forms.DateField(
+                label=Edition._meta.get_field(name).verbose_name.capitalize(),
+                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}))

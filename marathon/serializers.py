@@ -56,6 +56,20 @@ def authenticate_like_login_page(request, *, email: str, password: str):
         raise
 
 
+class EditionDatesSerializer(serializers.Serializer):
+    """`PATCH /api/v1/editions/{id}/`: any of the phase dates; together with the unchanged ones
+    they must follow each other in order."""
+
+    proposals_start = serializers.DateField(required=False)
+    proposals_end = serializers.DateField(required=False)
+    team_formation_start = serializers.DateField(required=False)
+    team_formation_end = serializers.DateField(required=False)
+    research_start = serializers.DateField(required=False)
+    research_end = serializers.DateField(required=False)
+    evaluation_start = serializers.DateField(required=False)
+    evaluation_end = serializers.DateField(required=False)
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})

@@ -3,12 +3,14 @@
 import logging
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import AuditEntry, Notification, User
+from .models import AuditEntry, Edition, Notification, User
 from .resilience import mark_redis_down, redis_is_down
 
 logger = logging.getLogger(__name__)
@@ -100,3 +102,41 @@ def update_profile(*, user: User, actor: User, data: dict) -> User:
         if changes:
             record_audit(actor=actor, action="profile.updated", target=user, changes=changes)
     return user
+
+
+EDITION_DATES = ("proposals_start", "proposals_end", "team_formation_start", "team_formation_end",
+                 "research_start", "research_end", "evaluation_start", "evaluation_end")
+# (earlier, later): the order `edition_phases_ordered` enforces in the database.
+EDITION_DATE_ORDER = (("proposals_start", "proposals_end"), ("proposals_end", "team_formation_end"),
+                      ("team_formation_start", "team_formation_end"), ("team_formation_start", "research_start"),
+                      ("research_start", "research_end"), ("research_start", "evaluation_start"),
+                      ("evaluation_start", "evaluation_end"))
+
+
+def update_edition_dates(*, edition: Edition, actor: User, dates: dict) -> Edition:
+    """The programme office moves an edition's phase dates (e.g. reopens the proposal window).
+    The dates must follow each other in order (an error on the later date of each broken pair;
+    the database constraint backs it up). Side effects: audit entry with the old and new dates."""
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only the programme office changes an edition's dates."))
+    unknown = set(dates) - set(EDITION_DATES)
+    if unknown:
+        raise ValidationError({name: [_("Not a phase date.")] for name in sorted(unknown)})
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        new = {name: dates.get(name, getattr(edition, name)) for name in EDITION_DATES}
+        errors = {}
+        for earlier, later in EDITION_DATE_ORDER:
+            if new[earlier] > new[later] and later not in errors:
+                errors[later] = [_("Must be on or after “%(field)s” (%(date)s).") % {
+                    "field": Edition._meta.get_field(earlier).verbose_name, "date": new[earlier].isoformat()}]
+        if errors:
+            raise ValidationError(errors)
+        changes = {name: [getattr(edition, name).isoformat(), value.isoformat()]
+                   for name, value in new.items() if getattr(edition, name) != value}
+        if changes:
+            for name, value in new.items():
+                setattr(edition, name, value)
+            edition.save(update_fields=list(changes))
+            record_audit(actor=actor, action="edition.dates_changed", target=edition, changes=changes)
+    return edition

@@ -357,7 +357,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "marathon.api_support.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marathon.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "marathon.api_support.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RankingMethodEnum": "evaluation.models.RankingMethod"},
 }
 
 # --- Security -----------------------------------------------------------------------------

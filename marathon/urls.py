@@ -34,6 +34,8 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("editions/", views.edition_list, name="edition_list"),
+    path("editions/<int:pk>/dates/", views.edition_dates, name="edition_dates"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

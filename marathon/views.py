@@ -5,20 +5,21 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .dashboard import cards_for
-from .forms import ProfileForm
+from .forms import EditionDatesForm, ProfileForm
 from .models import Edition, User
-from .services import mark_notifications_read, update_profile
+from .services import mark_notifications_read, update_edition_dates, update_profile
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +106,33 @@ def _check_redis() -> dict:
         return {"ok": False, "error": exc.__class__.__name__}
 
 
+
+
+def _require_office(user) -> None:
+    if not user.is_staff:
+        raise PermissionDenied
+
+
+@login_required
+def edition_list(request):
+    """The programme office: every edition with its phase today and its dates."""
+    _require_office(request.user)
+    return render(request, "marathon/edition_list.html", {"editions": Edition.objects.order_by("-year")})
+
+
+@login_required
+def edition_dates(request, pk):
+    """The programme office moves an edition's phase dates (e.g. reopens the proposal window)."""
+    _require_office(request.user)
+    edition = get_object_or_404(Edition, pk=pk)
+    form = EditionDatesForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_edition_dates(edition=edition, actor=request.user, dates=form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The dates of %(edition)s are saved.") % {"edition": edition.title})
+            return redirect("edition_list")
+    return render(request, "marathon/edition_dates.html", {"edition": edition, "form": form})

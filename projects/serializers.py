@@ -49,7 +49,7 @@ class CompositionSerializer(serializers.Serializer):
 class ProjectListSerializer(serializers.ModelSerializer):
     edition_year = serializers.IntegerField(source="edition.year")
     area_name = serializers.CharField(source="area.name")
-    customer_name = serializers.CharField(source="customer.name", default=None)
+    customer_name = serializers.CharField(source="customer.name", default=None, allow_null=True)
     status = ProjectStatusField(read_only=True)
     proposer = PersonSerializer()
     team = serializers.SerializerMethodField()

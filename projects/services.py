@@ -7,6 +7,7 @@ stores the notifications it causes."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -109,12 +110,14 @@ def delete_project(*, project: Project, actor: User) -> None:
 
 # --- workflow -------------------------------------------------------------------------------
 def submit_project(*, project: Project, actor: User) -> Project:
-    """Draft → submitted (the proposer). Side effects: audit entry."""
+    """Draft → submitted (the proposer), only within the edition's proposal window (the office
+    reopens it by moving the edition's dates). Side effects: audit entry."""
     with transaction.atomic():
         project = _locked(project)
         _require(permissions.is_proposer(actor, project),
                  _("Only the proposer can submit this project."))
         _require_status(project, (ProjectStatus.DRAFT,), _("Only a draft can be submitted."))
+        _require_proposal_window(project.edition)
         if not project.summary.strip():
             raise ValidationError({"summary": _("A summary is needed before submitting.")})
         project.submitted_at = timezone.now()
@@ -224,6 +227,19 @@ def upload_attachment(*, project: Project, actor: User, kind: str, upload) -> Pr
 
 
 # --- helpers --------------------------------------------------------------------------------
+def _require_proposal_window(edition) -> None:
+    """Proposals are submitted from `proposals_start` to `proposals_end`, both days included
+    (the portal's time zone)."""
+    today = timezone.localdate()
+    if today > edition.proposals_end:
+        raise RuleViolation(_("Proposals for %(edition)s closed on %(date)s; the programme office can "
+                              "reopen the proposal window.")
+                            % {"edition": edition.title, "date": date_format(edition.proposals_end, "DATE_FORMAT")})
+    if today < edition.proposals_start:
+        raise RuleViolation(_("Proposals for %(edition)s open on %(date)s.")
+                            % {"edition": edition.title, "date": date_format(edition.proposals_start, "DATE_FORMAT")})
+
+
 def _locked(project: Project) -> Project:
     """Re-read the project under a row lock: two office members deciding at the same moment
     must not both pass the status check."""

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -24,8 +24,7 @@ class StatsView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("from", int, required=True),
-                               OpenApiParameter("to", int, required=True)],
+    @extend_schema(parameters=[serializers.YearRangeQuerySerializer],
                    responses={200: serializers.StatsSerializer, 400: ErrorSerializer})
     def get(self, request):
         query = serializers.YearRangeQuerySerializer(data=request.query_params)

@@ -53,7 +53,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
-    """An edition whose team formation is open today."""
+    """An edition whose team formation is open today (and proposals are still accepted)."""
 
     class Meta:
         model = Edition
@@ -62,7 +62,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
     year = factory.Sequence(lambda n: 2030 + n)
     title = factory.LazyAttribute(lambda o: f"Marathon {o.year}")
     proposals_start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
-    proposals_end = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    proposals_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
     team_formation_start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
     team_formation_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
     research_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))

@@ -15,6 +15,7 @@ from .results import (  # noqa: F401
     send_deadline_reminders,
     send_publication_notices,
     send_reminders,
+    set_ranking_method,
     unfinished_publication_notices,
 )
 from .scoring import save_score_sheet, submit_results, submit_score_sheet  # noqa: F401

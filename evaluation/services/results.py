@@ -3,10 +3,12 @@
 import logging
 from datetime import date
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -15,7 +17,15 @@ from marathon.services import notify, record_audit
 from projects.models import Membership
 
 from .. import selectors
-from ..models import Commission, CommissionMember, ReminderLog, ResultSnapshot, ScoreSheet, SheetStatus
+from ..models import (
+    Commission,
+    CommissionMember,
+    RankingMethod,
+    ReminderLog,
+    ResultSnapshot,
+    ScoreSheet,
+    SheetStatus,
+)
 from .commission import require_chair, require_manager
 
 logger = logging.getLogger(__name__)
@@ -94,26 +104,77 @@ def send_deadline_reminders(*, today: date | None = None) -> int:
     return sent
 
 
-def publish_results(*, commission: Commission, actor: User) -> ResultSnapshot:
-    """Freeze the current results into a snapshot (once, chair only). Afterwards everyone sees the
-    ranking and each team its own per-criterion means and feedback. Audited. The snapshot is
-    written in this transaction; team members are notified afterwards by a Celery task in
-    batches (`send_publication_notices`), its progress kept on the snapshot."""
+def publish_results(*, commission: Commission, actor: User, confirm_missing: bool = False,
+                    reason: str = "") -> ResultSnapshot:
+    """Freeze the current results into a snapshot (once, chair only, from the start of the
+    evaluation phase). When sheets or team results are missing (`selectors.publication_gaps`)
+    the chair must confirm with a reason, which the audit entry keeps with the gaps; otherwise a
+    RuleViolation lists what is missing. Afterwards everyone sees the ranking and each team its
+    own per-criterion means and feedback. The snapshot is written in this transaction; team
+    members are notified afterwards by a Celery task in batches (`send_publication_notices`),
+    its progress kept on the snapshot."""
     require_chair(actor, commission)
+    reason = (reason or "").strip()
     with transaction.atomic():
         commission = Commission.objects.select_for_update().select_related("edition").get(pk=commission.pk)
         if ResultSnapshot.objects.filter(commission=commission).exists():
             raise RuleViolation(_("The results of this edition are already published."))
+        _require_evaluation_started(commission)
         data = selectors.compute_results(commission)
         if not data["projects"]:
             raise RuleViolation(_("There are no submitted score sheets to publish."))
+        gaps = selectors.publication_gaps(commission)
+        missing = _require_confirmation(gaps, confirm_missing, reason)
         total = _recipients(data).values("user_id").distinct().count()
         snapshot = ResultSnapshot.objects.create(commission=commission, data=data, published_by=actor,
                                                  notify_total=total)
-        record_audit(actor=actor, action="evaluation.results_published", target=commission,
-                     changes={"projects": len(data["projects"]), "to_notify": total})
+        changes = {"projects": len(data["projects"]), "to_notify": total,
+                   "ranking_method": commission.ranking_method}
+        if missing:
+            changes.update(missing=missing, reason=reason)
+        record_audit(actor=actor, action="evaluation.results_published", target=commission, changes=changes)
         transaction.on_commit(lambda: enqueue_publication_notices(snapshot.pk))
     return snapshot
+
+
+def _require_evaluation_started(commission: Commission) -> None:
+    start = commission.edition.evaluation_start
+    if timezone.localdate() < start:
+        raise RuleViolation(_("The results can be published once the evaluation phase has started "
+                              "(on %(date)s).") % {"date": date_format(start, "DATE_FORMAT")})
+
+
+def _require_confirmation(gaps: dict, confirm_missing: bool, reason: str) -> dict:
+    """The gaps' counts for the audit entry, after checking the chair confirmed them with a
+    reason; {} when nothing is missing."""
+    if not selectors.has_gaps(gaps):
+        return {}
+    if not confirm_missing:
+        raise RuleViolation({
+            NON_FIELD_ERRORS: [_("Sheets or team results are missing: confirm with a reason to publish anyway.")],
+            **{key: texts for key, texts in selectors.gap_messages(gaps).items() if texts}})
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for publishing with missing sheets or results.")]})
+    return {key: len(rows) for key, rows in gaps.items()}
+
+
+def set_ranking_method(*, commission: Commission, method: str, actor: User) -> Commission:
+    """The chair chooses the official ranking method (the one the dashboard ranks by and the
+    published ranking uses), until the results are published. Audited with the old and new method."""
+    require_chair(actor, commission)
+    if method not in RankingMethod.values:
+        raise ValidationError({"method": [_("Choose one of the ranking methods.")]})
+    with transaction.atomic():
+        commission = Commission.objects.select_for_update().select_related("edition").get(pk=commission.pk)
+        if ResultSnapshot.objects.filter(commission=commission).exists():
+            raise RuleViolation(_("The results are published: the official ranking method can no longer change."))
+        old = commission.ranking_method
+        if old != method:
+            commission.ranking_method = method
+            commission.save(update_fields=["ranking_method"])
+            record_audit(actor=actor, action="evaluation.ranking_method_changed", target=commission,
+                         changes={"ranking_method": [old, method]})
+    return commission
 
 
 def _recipients(data: dict):

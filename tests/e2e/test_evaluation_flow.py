@@ -11,7 +11,7 @@ from projects.models import MembershipRole
 from tests.e2e.helpers import click_nav, login_in_browser, logout_in_browser
 from tests.evaluation.conftest import seat
 from tests.evaluation.factories import CommissionFactory, CriterionFactory
-from tests.evaluation.helpers import full_scores
+from tests.evaluation.helpers import full_scores, open_evaluation
 from tests.factories import EditionFactory, MembershipFactory, UserFactory, approved_project_with_team
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
@@ -73,6 +73,20 @@ def test_chair_publishes_and_student_sees_team_results(page: Page, live_url, set
     login_in_browser(page, live_url, setup["chair"])
     page.goto(f"{live_url}/evaluation/commission/{setup['edition'].year}/")
     expect(page.locator("#results-table")).to_contain_text("Smart Grid Twin")
+    expect(page.locator("#publish-not-yet")).to_contain_text("Publishing opens when the evaluation phase starts")
+    open_evaluation(setup["edition"])
+    click_nav(page, "#nav-commission-dashboard")  # the chair's menu leads to the dashboard
+    # One expert of one project: the team handed in no results and the project has 1 of 2 sheets.
+    expect(page.locator("#gaps-teams")).to_contain_text("Smart Grid Twin")
+    expect(page.locator("#gaps-projects")).to_contain_text("Smart Grid Twin: 1 of 2 submitted sheets")
+    page.select_option("#id_method", "median")
+    page.click("#save-ranking-method")
+    expect(page.locator(".alert-success")).to_contain_text("The official ranking method is now: Median.")
+    expect(page.locator("#official-method")).to_contain_text("Official ranking: Median.")
+    page.click("#publish")
+    expect(page.locator(".alert-danger").first).to_contain_text("confirm with a reason")
+    page.check("#id_confirm_missing")
+    page.fill("#id_reason", "The team's report arrives by post.")
     page.click("#publish")
     expect(page.locator("#published")).to_contain_text("Published on")
     # Notices (the student and the team lead) run in Celery, eager here; the bar gets its width

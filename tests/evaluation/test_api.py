@@ -11,7 +11,7 @@ from tests.factories import MembershipFactory, approved_project_with_team
 
 from .conftest import seat
 from .factories import CriterionFactory
-from .helpers import close_evaluation, full_scores
+from .helpers import close_evaluation, full_scores, open_evaluation, publish
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
@@ -164,10 +164,12 @@ def test_results_before_publishing_chair_only(submitted, chair, expert, team_mem
 
 
 def test_publish_endpoint_then_team_sees_own_results(submitted, chair, expert, team_member, edition, project):
-    assert api(expert).post(f"{API}/results/publish/", {"edition": edition.pk}, format="json").status_code == 403
-    response = api(chair).post(f"{API}/results/publish/", {"edition": edition.pk}, format="json")
+    open_evaluation(edition)
+    body = {"edition": edition.pk, "confirm_missing": True, "reason": "No results handed in; publish anyway."}
+    assert api(expert).post(f"{API}/results/publish/", body, format="json").status_code == 403
+    response = api(chair).post(f"{API}/results/publish/", body, format="json")
     assert response.status_code == 201
-    assert api(chair).post(f"{API}/results/publish/", {"edition": edition.pk}, format="json").status_code == 409
+    assert api(chair).post(f"{API}/results/publish/", body, format="json").status_code == 409
     body = api(team_member).get(f"{API}/results/", {"edition": edition.pk}).json()
     entry = body["published"]["ranking"][0]
     assert (entry["rank"], entry["title"], entry["score"]) == (1, project.title, 62.5)
@@ -239,7 +241,7 @@ def test_results_query_count(commission, chair, expert_member, edition, criteria
     for sheet in ScoreSheet.objects.all():
         services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
         services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
-    services.publish_results(commission=commission, actor=chair)
+    publish(commission, chair)
     student = MembershipFactory(team=ScoreSheet.objects.first().assignment.project.team,
                                 role=MembershipRole.MEMBER).user
     client = api(student)

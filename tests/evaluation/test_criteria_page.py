@@ -10,7 +10,7 @@ from marathon.models import AuditEntry
 from tests.querycount import PAGE_BASE
 
 from .factories import CriterionFactory
-from .helpers import full_scores
+from .helpers import full_scores, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_scored_criterion_keeps_its_scale(commission, chair, expert_member, proj
 
 
 def test_published_edition_criteria_frozen(commission, chair, scored, criteria):
-    services.publish_results(commission=commission, actor=chair)
+    publish(commission, chair)
     with pytest.raises(RuleViolation):
         services.save_criterion(commission=commission, actor=chair, criterion=criteria[0], values={"weight": 9})
 

@@ -17,7 +17,7 @@ from marathon.models import AuditEntry, Notification
 from projects.models import MembershipRole
 from tests.factories import MembershipFactory
 
-from .helpers import deadline_in, full_scores
+from .helpers import deadline_in, full_scores, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_conflicted_sheet_does_not_count(commission, scored):
 
 
 def test_publish_freezes_snapshot_against_later_edits(commission, chair, scored, criteria):
-    snapshot = services.publish_results(commission=commission, actor=chair)
+    snapshot = publish(commission, chair)
     frozen = json.dumps(snapshot.data, sort_keys=True)
     expert = scored["experts"][0]
     services.save_score_sheet(sheet=scored["sheets"][(0, "Beta")], actor=expert.user,
@@ -56,7 +56,7 @@ def test_publish_freezes_snapshot_against_later_edits(commission, chair, scored,
     assert ResultSnapshot.objects.get().data["projects"][1]["scores"]["mean"] == 12.5
     assert AuditEntry.objects.filter(action="evaluation.results_published").count() == 1
     with pytest.raises(RuleViolation):
-        services.publish_results(commission=commission, actor=chair)
+        publish(commission, chair)
 
 
 def test_publish_by_expert_is_denied(commission, scored):
@@ -69,7 +69,7 @@ def test_publish_by_expert_is_denied(commission, scored):
 def test_publish_notifies_team_members_after_commit(commission, chair, scored, django_capture_on_commit_callbacks):
     student = MembershipFactory(team=scored["a"].team, role=MembershipRole.MEMBER).user
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.publish_results(commission=commission, actor=chair)
+        publish(commission, chair)
     assert Notification.objects.filter(recipient=student, kind="evaluation_published").count() == 0
     for callback in callbacks:
         callback()  # eager Celery in tests: the task runs now
@@ -78,7 +78,7 @@ def test_publish_notifies_team_members_after_commit(commission, chair, scored, d
 
 def test_team_sees_own_aggregates_and_feedback_never_scorer_identity(commission, chair, scored):
     student = MembershipFactory(team=scored["a"].team, role=MembershipRole.MEMBER).user
-    snapshot = services.publish_results(commission=commission, actor=chair)
+    snapshot = publish(commission, chair)
     public = selectors.public_results(snapshot, student)
     alpha, beta = public["ranking"]
     assert (alpha["rank"], alpha["title"], alpha["score"]) == (1, "Alpha", 75.0)
@@ -93,7 +93,7 @@ def test_team_sees_own_aggregates_and_feedback_never_scorer_identity(commission,
 
 
 def test_outsider_sees_ranking_only(commission, chair, scored, outsider):
-    snapshot = services.publish_results(commission=commission, actor=chair)
+    snapshot = publish(commission, chair)
     public = selectors.public_results(snapshot, outsider)
     assert [(r["rank"], r["title"]) for r in public["ranking"]] == [(1, "Alpha"), (2, "Beta")]
     assert all("own" not in r for r in public["ranking"])
@@ -101,7 +101,7 @@ def test_outsider_sees_ranking_only(commission, chair, scored, outsider):
 
 def test_publish_without_sheets_is_refused(commission, chair):
     with pytest.raises(RuleViolation):
-        services.publish_results(commission=commission, actor=chair)
+        publish(commission, chair)
 
 
 # --- reminders -----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from marathon.models import Notification
 from projects.models import Membership, MembershipRole
 from tests.factories import MembershipFactory
 
+from .helpers import publish
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,7 +21,7 @@ def snapshot(commission, chair, scored):
         for _ in range(3):
             MembershipFactory(team=team, role=MembershipRole.MEMBER)
     # Not executed: the test drives the task itself.
-    return services.publish_results(commission=commission, actor=chair)
+    return publish(commission, chair)
 
 
 def published_notices():

@@ -12,7 +12,7 @@ from tests.factories import MembershipFactory, approved_project_with_team
 from tests.querycount import PAGE_BASE
 
 from .conftest import seat
-from .helpers import close_evaluation, full_scores
+from .helpers import close_evaluation, full_scores, open_evaluation, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -142,14 +142,16 @@ def test_chair_assigns_auto_assigns_reminds_and_publishes(login, commission, cha
     sheet = expert_member.assignments.get().sheet
     services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [4, 4]))
     services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
-    response = client.post(reverse("evaluation:publish", args=[edition.year]), follow=True)
+    open_evaluation(edition)
+    response = client.post(reverse("evaluation:publish", args=[edition.year]),
+                           {"confirm_missing": "on", "reason": "Two experts never scored."}, follow=True)
     assert "The results are published." in response.content.decode()
 
 
 def test_assign_form_loads_on_demand(login, commission, chair, expert_member, project, edition, office_user):
     html = login(chair).get(reverse("evaluation:dashboard", args=[edition.year])).content.decode()
     url = reverse("evaluation:assign_form", args=[edition.year])
-    assert f'hx-get="{url}"' in html and "<select" not in html and "<script>" not in html
+    assert f'hx-get="{url}"' in html and 'name="member"' not in html and "<script>" not in html
     fragment = login(chair).get(url, HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
     assert fragment.status_code == 200 and "<html" not in html
@@ -165,7 +167,7 @@ def test_assign_form_not_for_experts_nor_after_publishing(login, commission, cha
     sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
     services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [4, 4]))
     services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
-    services.publish_results(commission=commission, actor=chair)
+    publish(commission, chair)
     assert login(chair).get(url, HTTP_HX_REQUEST="true").status_code == 404
 
 
@@ -225,7 +227,7 @@ def published(commission, chair, sheet, expert, criteria, project):
     services.save_score_sheet(sheet=sheet, actor=expert, scores=full_scores(criteria, [4, 4]),
                               feedback="Great teamwork", confidential_note="hidden remark")
     services.submit_score_sheet(sheet=sheet, actor=expert)
-    return services.publish_results(commission=commission, actor=chair)
+    return publish(commission, chair)
 
 
 def test_results_hidden_before_publishing(login, commission, chair, sheet, team_member, edition):
@@ -267,8 +269,9 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
                                   feedback="ok")
         services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
     client = login(chair)
-    # + the results' cache fingerprint; the assignment form's experts and projects load on demand.
-    with django_assert_num_queries(PAGE_BASE + 11):
+    # + the results' cache fingerprint and what is missing before publishing (drafts, counting
+    # sheets, projects, results handed in); the assignment form's experts and projects load on demand.
+    with django_assert_num_queries(PAGE_BASE + 15):
         response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
     assert response.content.decode().count('class="project-progress"') == rows
 
@@ -280,7 +283,7 @@ def test_results_page_query_count(login, commission, chair, expert_member, editi
     for sheet in ScoreSheet.objects.all():
         services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
         services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
-    services.publish_results(commission=commission, actor=chair)
+    publish(commission, chair)
     student = MembershipFactory(team=ScoreSheet.objects.first().assignment.project.team,
                                 role=MembershipRole.MEMBER).user
     client = login(student)

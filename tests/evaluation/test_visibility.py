@@ -10,7 +10,7 @@ from evaluation import services
 from evaluation.models import ExpertGroup, ResultSnapshot
 
 from .conftest import seat
-from .helpers import full_scores
+from .helpers import full_scores, open_evaluation, publish
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
@@ -40,7 +40,7 @@ def other_expert(commission):
 @pytest.fixture(params=["before", "after"])
 def phase(request, commission, chair, sheet):
     if request.param == "after":
-        services.publish_results(commission=commission, actor=chair)
+        publish(commission, chair)
     return request.param
 
 
@@ -89,6 +89,7 @@ def test_office_dashboard_shows_progress_not_scores(login, sheet, office_user, p
 
 
 def test_chair_dashboard_shows_results(login, sheet, chair, edition):
+    open_evaluation(edition)
     html = login(chair).get(reverse("evaluation:dashboard", args=[edition.year])).content.decode()
     assert 'id="results"' in html and 'id="publish"' in html
 

@@ -19,6 +19,7 @@ def close_formation(edition, research_started=False):
     today = timezone.localdate()
     edition.team_formation_start = today - timedelta(days=40)
     edition.team_formation_end = today - timedelta(days=5)
+    edition.proposals_end = min(edition.proposals_end, edition.team_formation_end)
     edition.research_start = today - timedelta(days=1) if research_started else today + timedelta(days=3)
     edition.save()
 
