@@ -90,7 +90,9 @@ def validate_mobility(mobility: Mobility) -> None:
             (mobility.kind in STUDENT_KINDS) != participant.is_student):
         errors["kind"] = (_("Students apply for student mobilities.") if participant.is_student
                           else _("Staff members apply for staff mobilities."))
-    if mobility.teaching_hours and mobility.kind != MobilityKind.STAFF_TEACHING:
+    if mobility.teaching_hours and participant.is_student:
+        errors["teaching_hours"] = _("Teaching hours are for staff members only.")
+    elif mobility.teaching_hours and mobility.kind != MobilityKind.STAFF_TEACHING:
         errors["teaching_hours"] = _("Teaching hours apply to staff teaching only.")
     if mobility.team_id and mobility.project_id and mobility.team.project_id != mobility.project_id:
         errors["team"] = _("The team does not belong to the chosen project.")
