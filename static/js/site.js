@@ -15,3 +15,7 @@ function applyProgress(root) {
 }
 document.addEventListener("DOMContentLoaded", () => applyProgress(document));
 document.addEventListener("htmx:afterSettle", (event) => applyProgress(event.target));
+// A search box inside a bigger form (co-supervisor picker): Enter searches, never submits the form.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches("[data-enter-stays]")) event.preventDefault();
+});
