@@ -1,6 +1,7 @@
 """Home-page cards for commission members: sheets still to submit."""
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,7 +24,7 @@ def cards(user, edition) -> list[Card]:
                 key="sheets", title=_("Evaluation"),
                 text=ngettext("%(count)d score sheet to submit by %(date)s.",
                               "%(count)d score sheets to submit by %(date)s.", open_sheets)
-                % {"count": open_sheets, "date": edition.evaluation_end.strftime("%d.%m.%Y")},
+                % {"count": open_sheets, "date": date_format(edition.evaluation_end)},
                 url=reverse("evaluation:my_sheets"), action=_("Score"), count=open_sheets,
                 urgent=True))
     if COMMISSION_CHAIRS in groups:

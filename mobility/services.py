@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -341,7 +342,7 @@ def _check_no_overlap(mobility: Mobility) -> None:
             _("%(person)s already has an approved mobility to %(host)s from %(start)s to %(end)s "
               "that overlaps these dates.") % {
                 "person": mobility.participant, "host": clash.host_university.short_name,
-                "start": clash.planned_start.isoformat(), "end": clash.planned_end.isoformat()},
+                "start": date_format(clash.planned_start), "end": date_format(clash.planned_end)},
             code="overlap")
 
 

@@ -26,6 +26,7 @@ def catalogue(request):
     if not request.GET.get("status"):
         base = base.filter(status__in=PUBLIC_STATUSES)
     filterset = ProjectFilter(request.GET or None, queryset=base)
+    filterset.offer_statuses_visible_to(request.user)
     projects = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     if filterset.is_bound and not filterset.is_valid():
         projects = base.none()

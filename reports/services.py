@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marathon.models import User
@@ -72,11 +72,13 @@ def run_export(*, job_id: int) -> str:
     ).update(status=ExportStatus.RUNNING, progress=5, error="")
     if not claimed:
         return "finished-or-missing"
-    job = ExportJob.objects.get(pk=job_id)
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
     try:
-        stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
-        set_progress(job.pk, 40)
-        content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, 40 + p * 55 // 100))
+        # Worker processes have no request: titles and names are in the requester's language.
+        with translation.override(job.owner.preferred_language or settings.LANGUAGE_CODE):
+            stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
+            set_progress(job.pk, 40)
+            content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, 40 + p * 55 // 100))
         file_name = f"export-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.{job.format}"
         settings.EXPORT_ROOT.mkdir(parents=True, exist_ok=True)
         (settings.EXPORT_ROOT / file_name).write_bytes(content)

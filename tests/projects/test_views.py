@@ -479,3 +479,18 @@ def test_edit_page_shows_current_co_supervisors_ticked(login, draft, proposer, c
     draft.co_supervisors.add(co_supervisor)
     html = login(proposer).get(reverse("projects:edit", args=[draft.pk])).content.decode()
     assert f'value="{co_supervisor.pk}" id="co-supervisor-{co_supervisor.pk}" checked>' in html
+
+
+@pytest.mark.parametrize(("who", "offered"), [
+    ("anonymous", ["approved", "active", "completed"]),
+    ("student", ["approved", "active", "completed"]),
+    ("professor", ["draft", "submitted", "approved", "rejected", "active", "completed"]),
+    ("office", ["draft", "submitted", "approved", "rejected", "active", "completed"]),
+])
+def test_catalogue_status_filter_offers_only_visible_statuses(request, client, login, who, offered):
+    import re
+
+    browser = client if who == "anonymous" else login(request.getfixturevalue(who))
+    html = browser.get(reverse("projects:catalogue")).content.decode()
+    select = html.split('name="status"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)"', select) == offered
