@@ -15,6 +15,13 @@ from tests.factories import UserFactory
 from tests.mobility.factories import MobilityFactory
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Russian leaves Russian active in this thread; later tests expect English."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(("language", "expected"), [("en", "1 June 2027"), ("ru", "1 июня 2027")])
 def test_date_format_is_long_and_genitive_in_russian(language, expected):
     with translation.override(language):
