@@ -65,7 +65,7 @@ class ProjectFilter(django_filters.FilterSet):
         if getattr(user, "is_authenticated", False) and (user.is_staff or user.is_supervisor):
             return
         field = self.form.fields["status"]
-        field.choices = [(value, label) for value, label in field.choices if value in ("", *PUBLIC_STATUSES)]
+        field.choices = [(value, label) for value, label in field.choices if value in PUBLIC_STATUSES]
         field.widget.choices = field.choices
 
     def filter_search(self, queryset, name, value):
