@@ -494,3 +494,9 @@ def test_catalogue_status_filter_offers_only_visible_statuses(request, client, l
     html = browser.get(reverse("projects:catalogue")).content.decode()
     select = html.split('name="status"')[1].split("</select>")[0]
     assert re.findall(r'<option value="(\w+)"', select) == offered
+
+
+def test_markdown_headings_never_skip_a_level():
+    from projects.markup import render_markdown
+
+    assert render_markdown("## Aim\n\n### Plan") == "<h3>Aim</h3>\n<h4>Plan</h4>"
