@@ -4,9 +4,10 @@ project-related is created. A past edition with projects (2019) is scored and pu
 
 import random
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from marathon.demo import ensure_demo_user
+from marathon.demo import ensure_demo_user, evaluating_edition
 from marathon.exceptions import RuleViolation
 from marathon.models import Edition, Organisation, University, User
 
@@ -24,6 +25,7 @@ from .models import (
     SheetStatus,
 )
 
+DEMO_EXPERT = "expert@marathon.example"
 LEVELS = ["Poor", "Fair", "Good", "Very good", "Excellent"]
 CRITERIA = [
     # name, weight, guidance
@@ -51,30 +53,42 @@ MEMBERS = [
 
 
 def seed(stdout) -> None:
+    """Each edition as its phase has it: the current one (forming teams) has its commission and
+    criteria but nothing to score yet; last year's (in evaluation) is half scored, the demo expert's
+    sheets still open; 2019 is scored and published."""
     office = User.objects.filter(is_staff=True).order_by("pk").first()
     current = Edition.objects.current()
     if office is None or current is None:
         return
     summary = []
-    for edition in (current, Edition.objects.filter(year=2019).first()):
+    for edition in (current, evaluating_edition(), Edition.objects.filter(year=2019).first()):
         if edition is None:
             continue
         commission = _commission(edition, office)
+        phase = edition.phase
+        if phase in (Edition.Phase.UPCOMING, Edition.Phase.PROPOSALS, Edition.Phase.TEAM_FORMATION):
+            summary.append(f"{edition.year}: {phase}, nothing to score yet")
+            continue
         assigned = _assign(commission, office)
-        if edition == current:
+        if phase == Edition.Phase.EVALUATION:
             _score_some(commission)
-        elif assigned:
+        elif phase == Edition.Phase.CLOSED and assigned:
             _score_past(commission)
-            if not ResultSnapshot.objects.filter(commission=commission).exists():
-                # Publishing is the chair's step (the office sees no scores).
-                chair = commission.members.filter(is_chair=True).select_related("user").first()
-                try:
-                    services.publish_results(commission=commission, actor=chair.user, confirm_missing=True,
-                                             reason="Demo data: the results as the 2019 commission left them.")
-                except RuleViolation:
-                    pass
+            _publish(commission)
         summary.append(f"{edition.year}: {assigned} assignments")
     stdout.write(f"  evaluation: commissions ({'; '.join(summary)})")
+
+
+def _publish(commission: Commission) -> None:
+    if ResultSnapshot.objects.filter(commission=commission).exists():
+        return
+    # Publishing is the chair's step (the office sees no scores).
+    chair = commission.members.filter(is_chair=True).select_related("user").first()
+    try:
+        services.publish_results(commission=commission, actor=chair.user, confirm_missing=True,
+                                 reason="Demo data: the results as the commission left them.")
+    except (RuleViolation, ValidationError):
+        pass
 
 
 def _commission(edition: Edition, office: User) -> Commission:
@@ -126,11 +140,12 @@ def _values(rng: random.Random, sheet: ScoreSheet, criteria) -> list[dict]:
 
 
 def _score_some(commission: Commission) -> None:
-    """Mid-way: about half of the sheets submitted, a few drafts, the rest untouched."""
+    """Mid-way: other experts submitted some sheets and left drafts; the demo expert's sheets
+    stay open, so `expert@marathon.example` has work on first login."""
     rng = random.Random(commission.edition.year)
     criteria = list(selectors.criteria_of(commission.edition))
-    sheets = ScoreSheet.objects.filter(assignment__member__commission=commission).select_related(
-        "assignment__member__user").order_by("pk")
+    sheets = ScoreSheet.objects.filter(assignment__member__commission=commission).exclude(
+        assignment__member__user__email=DEMO_EXPERT).select_related("assignment__member__user").order_by("pk")
     for index, sheet in enumerate(sheets):
         if sheet.revisions.exists() or index % 3 == 2:
             continue

@@ -83,7 +83,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_repr"]
+    list_display = ["created_at", "actor", "event", "target_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["target_repr", "actor__email", "action"]
     date_hierarchy = "created_at"
@@ -96,3 +96,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("event"), ordering="action")
+    def event(self, entry):
+        return entry.sentence

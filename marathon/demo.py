@@ -72,6 +72,28 @@ def current_edition_dates(today: date) -> dict:
     }
 
 
+def evaluating_edition_dates(today: date) -> dict:
+    """Last year's edition, still being scored: its evaluation runs from a week ago for three more
+    weeks, so the demo expert has sheets to fill while the new edition forms its teams."""
+    return {
+        "proposals_start": today - timedelta(days=330), "proposals_end": today - timedelta(days=290),
+        "team_formation_start": today - timedelta(days=300),
+        "team_formation_end": today - timedelta(days=250),
+        "research_start": today - timedelta(days=245), "research_end": today - timedelta(days=8),
+        "evaluation_start": today - timedelta(days=7),
+        "evaluation_end": today + timedelta(days=21),
+    }
+
+
+PAST_YEARS = (2018, 2019, 2020)
+
+
+def evaluating_edition() -> Edition | None:
+    """The demo's edition in its evaluation phase (last year's), if the demo created one."""
+    year = timezone.localdate().year - 1
+    return None if year in PAST_YEARS else Edition.objects.filter(year=year).first()
+
+
 def seed(stdout) -> None:
     for name, short, country, city, lat, lon, host, web in UNIVERSITIES:
         University.objects.update_or_create(name=name, defaults={
@@ -81,11 +103,16 @@ def seed(stdout) -> None:
         ScientificArea.objects.update_or_create(slug=slug, defaults={"name": name})
     for name, kind, country in ORGANISATIONS:
         Organisation.objects.update_or_create(name=name, defaults={"kind": kind, "country": country})
-    for year in (2018, 2019, 2020):
+    for year in PAST_YEARS:
         Edition.objects.update_or_create(year=year, defaults={
             "title": f"Students Project Marathon {year}", "team_size_min": 3, "team_size_max": 8,
             "min_universities": 2, "require_degree_mix": False, **past_edition_dates(year)})
     today = timezone.localdate()
+    if today.year - 1 not in PAST_YEARS:
+        Edition.objects.update_or_create(year=today.year - 1, defaults={
+            "title": f"Students Project Marathon {today.year - 1}/{str(today.year)[2:]}",
+            "team_size_min": 3, "team_size_max": 6, "min_universities": 2, "require_degree_mix": False,
+            **evaluating_edition_dates(today)})
     Edition.objects.update_or_create(year=today.year, defaults={
         "title": f"Students Project Marathon {today.year}/{str(today.year + 1)[2:]}",
         "team_size_min": 3, "team_size_max": 6, "min_universities": 2, "require_degree_mix": True,

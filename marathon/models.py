@@ -360,3 +360,10 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+    @property
+    def sentence(self) -> str:
+        """The event as a translated sentence ("Mobility approved"), never the raw code."""
+        from .events import describe_event
+
+        return describe_event(self.action)

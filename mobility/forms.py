@@ -27,11 +27,18 @@ class MobilityForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = (Team.objects.filter(memberships__user=user)
-                                        .select_related("edition").distinct())
+        teams = Team.objects.filter(memberships__user=user).select_related("edition").distinct()
+        self.fields["team"].queryset = teams
         self.fields["team"].help_text = _("Optional: the marathon team this mobility serves.")
-        if not self.instance.pk and user.university_id:
-            self.initial.setdefault("home_university", user.university_id)
+        if not self.instance.pk:
+            if user.university_id:
+                self.initial.setdefault("home_university", user.university_id)
+            latest_team = teams.order_by("-edition__year", "-pk").first()
+            if latest_team:
+                self.initial.setdefault("team", latest_team.pk)
+        if user.is_student:
+            # Teaching hours belong to staff teaching mobilities; students never see the field.
+            del self.fields["teaching_hours"]
         self.fields["kind"].choices = [
             (value, label) for value, label in MobilityKind.choices
             if (value.startswith("student")) == user.is_student

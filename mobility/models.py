@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -237,7 +238,7 @@ class Mobility(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant} → {self.host_university.short_name} ({self.planned_start:%Y-%m-%d})"
+        return f"{self.participant} → {self.host_university.short_name} ({date_format(self.planned_start)})"
 
     def get_absolute_url(self):
         return reverse("mobility:detail", args=[self.pk])

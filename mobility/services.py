@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -90,7 +91,9 @@ def validate_mobility(mobility: Mobility) -> None:
             (mobility.kind in STUDENT_KINDS) != participant.is_student):
         errors["kind"] = (_("Students apply for student mobilities.") if participant.is_student
                           else _("Staff members apply for staff mobilities."))
-    if mobility.teaching_hours and mobility.kind != MobilityKind.STAFF_TEACHING:
+    if mobility.teaching_hours and participant.is_student:
+        errors["teaching_hours"] = _("Teaching hours are for staff members only.")
+    elif mobility.teaching_hours and mobility.kind != MobilityKind.STAFF_TEACHING:
         errors["teaching_hours"] = _("Teaching hours apply to staff teaching only.")
     if mobility.team_id and mobility.project_id and mobility.team.project_id != mobility.project_id:
         errors["team"] = _("The team does not belong to the chosen project.")
@@ -339,7 +342,7 @@ def _check_no_overlap(mobility: Mobility) -> None:
             _("%(person)s already has an approved mobility to %(host)s from %(start)s to %(end)s "
               "that overlaps these dates.") % {
                 "person": mobility.participant, "host": clash.host_university.short_name,
-                "start": clash.planned_start.isoformat(), "end": clash.planned_end.isoformat()},
+                "start": date_format(clash.planned_start), "end": date_format(clash.planned_end)},
             code="overlap")
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,7 +28,7 @@ def cards(user, edition) -> list[Card]:
         result.append(Card(
             key="propose", title=_("Proposals are open"),
             text=_("Propose a research project for %(edition)s until %(date)s.")
-            % {"edition": edition.title, "date": edition.proposals_end.strftime("%d.%m.%Y")},
+            % {"edition": edition.title, "date": date_format(edition.proposals_end)},
             url=reverse("projects:propose"), action=_("Propose a project")))
     if user.status in User.STUDENT_STATUSES and edition.is_team_formation_open():
         in_team = user.memberships.filter(edition=edition).exclude(role=MembershipRole.SUPERVISOR).exists()

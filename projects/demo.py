@@ -4,8 +4,11 @@ their mixed teams, and the current edition's projects in every workflow state.
 Runs after `marathon/demo.py` (INSTALLED_APPS order), which creates the universities, areas,
 organisations, editions and demo accounts used here."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
+from marathon.demo import evaluating_edition
 from marathon.models import Edition, Organisation, ScientificArea, University, User
 
 from . import services
@@ -91,6 +94,16 @@ CURRENT_PROJECTS = [
      None, ProjectStatus.DRAFT, "Carmen Delgado"),
 ]
 
+# Last year's projects, now in the evaluation phase: area slug, title, keywords, customer.
+EVALUATING_PROJECTS = [
+    ("energy", "Solid-state batteries for city buses", "batteries, electrolytes", "AVL Powertrain Research"),
+    ("it-technologies", "Anomaly detection in steel strip images", "computer vision, steel",
+     "Nordic Steel R&D Centre"),
+    ("linguistics", "Simplified technical Spanish for manuals", "controlled language, NLP", None),
+    ("materials-science", "Corrosion sensors for offshore wind farms", "corrosion, sensors",
+     "Iberdrola Innovation Lab"),
+]
+
 # Students already in the first current team (so its composition shows); the demo student
 # (student@marathon.example) stays free to join.
 CURRENT_STUDENTS = [
@@ -106,6 +119,7 @@ def seed(stdout) -> None:
     supervisors = [_person(name, universities[uni], status) for name, uni, status in SUPERVISORS]
     by_name = {s.full_name: s for s in supervisors}
     _seed_past(universities, areas, customers, supervisors)
+    _seed_evaluating(universities, areas, customers, supervisors)
     _seed_current(universities, areas, customers, by_name)
     stdout.write(f"  projects: {Project.objects.count()} projects, {Team.objects.count()} teams, "
                  f"{Membership.objects.count()} memberships")
@@ -113,28 +127,44 @@ def seed(stdout) -> None:
 
 def _seed_past(universities, areas, customers, supervisors) -> None:
     for index, (year, area, title, keywords, customer) in enumerate(PAST_PROJECTS):
-        edition = Edition.objects.get(year=year)
-        proposer = supervisors[(index * 4) % len(supervisors)]
-        co_supervisor = supervisors[(index * 4 + 7) % len(supervisors)]
-        project, _created = Project.objects.update_or_create(edition=edition, title=title, defaults={
-            "area": areas[area], "summary": f"{title}: a joint project of {proposer.university.short_name} "
-                                            f"and {co_supervisor.university.short_name}.",
-            "description": f"## Goal\n\n{title}.\n\n## Work plan\n\n1. Literature review\n"
-                           "2. Joint laboratory work\n3. Publication of the results",
-            "keywords": keywords, "customer": customers.get(customer) if customer else None,
-            "proposer": proposer, "team_size_min": 3, "team_size_max": STUDENTS_PER_TEAM,
-            "status": ProjectStatus.COMPLETED, "submitted_at": _at(year, 3, 1),
-            "decided_at": _at(year, 3, 20), "created_at": _at(year, 2, 15)})
-        project.co_supervisors.set([co_supervisor])
-        team, _created = Team.objects.update_or_create(project=project, defaults={
-            "edition": edition, "name": title, "capacity": project.team_size_max})
-        for supervisor in (proposer, co_supervisor):
-            _member(team, supervisor, MembershipRole.SUPERVISOR)
-        for slot in range(STUDENTS_PER_TEAM):
-            number = index * STUDENTS_PER_TEAM + slot
-            student = _person(_student_name(number), universities[UNIVERSITY_ROTATION[(index + slot) % 5]],
-                              DEGREES[slot], email=f"alumni{number + 1:03d}@{DEMO_DOMAIN}")
-            _member(team, student, MembershipRole.LEAD if slot == 0 else MembershipRole.MEMBER)
+        _seed_team_project(Edition.objects.get(year=year), index, (area, title, keywords, customer),
+                           ProjectStatus.COMPLETED, universities, areas, customers, supervisors)
+
+
+def _seed_evaluating(universities, areas, customers, supervisors) -> None:
+    """Active projects of the edition in evaluation, so its commission has work to score."""
+    edition = evaluating_edition()
+    if edition is None:
+        return
+    for offset, row in enumerate(EVALUATING_PROJECTS):
+        _seed_team_project(edition, len(PAST_PROJECTS) + offset, row, ProjectStatus.ACTIVE,
+                           universities, areas, customers, supervisors)
+
+
+def _seed_team_project(edition, index, row, status, universities, areas, customers, supervisors) -> None:
+    area, title, keywords, customer = row
+    proposer = supervisors[(index * 4) % len(supervisors)]
+    co_supervisor = supervisors[(index * 4 + 7) % len(supervisors)]
+    project, _created = Project.objects.update_or_create(edition=edition, title=title, defaults={
+        "area": areas[area], "summary": f"{title}: a joint project of {proposer.university.short_name} "
+                                        f"and {co_supervisor.university.short_name}.",
+        "description": f"## Goal\n\n{title}.\n\n## Work plan\n\n1. Literature review\n"
+                       "2. Joint laboratory work\n3. Publication of the results",
+        "keywords": keywords, "customer": customers.get(customer) if customer else None,
+        "proposer": proposer, "team_size_min": 3, "team_size_max": STUDENTS_PER_TEAM,
+        "status": status, "created_at": _on(edition.proposals_start + timedelta(days=14)),
+        "submitted_at": _on(edition.proposals_start + timedelta(days=28)),
+        "decided_at": _on(edition.proposals_end + timedelta(days=5))})
+    project.co_supervisors.set([co_supervisor])
+    team, _created = Team.objects.update_or_create(project=project, defaults={
+        "edition": edition, "name": title, "capacity": project.team_size_max})
+    for supervisor in (proposer, co_supervisor):
+        _member(team, supervisor, MembershipRole.SUPERVISOR)
+    for slot in range(STUDENTS_PER_TEAM):
+        number = index * STUDENTS_PER_TEAM + slot
+        student = _person(_student_name(number), universities[UNIVERSITY_ROTATION[(index + slot) % 5]],
+                          DEGREES[slot], email=f"alumni{number + 1:03d}@{DEMO_DOMAIN}")
+        _member(team, student, MembershipRole.LEAD if slot == 0 else MembershipRole.MEMBER)
 
 
 def _seed_current(universities, areas, customers, supervisors_by_name) -> None:
@@ -188,5 +218,5 @@ def _slug(name: str) -> str:
     return ".".join(ascii_name.lower().split())
 
 
-def _at(year, month, day):
-    return timezone.make_aware(timezone.datetime(year, month, day, 12, 0))
+def _on(day):
+    return timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 12, 0))

@@ -12,6 +12,7 @@ from marathon.models import Edition, Organisation, ScientificArea, University
 
 from . import catalogue_choices, selectors
 from .models import Project, ProjectStatus
+from .permissions import PUBLIC_STATUSES
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -57,6 +58,15 @@ class ProjectFilter(django_filters.FilterSet):
                 field.widget.attrs["class"] = css
             if name != "search":
                 field.widget.attrs["data-autosubmit"] = ""  # static/js/site.js; htmx swaps results
+
+    def offer_statuses_visible_to(self, user) -> None:
+        """The page offers only statuses whose projects `user` can see: students and guests
+        never get Draft/Submitted/Rejected (they would only ever find nothing)."""
+        if getattr(user, "is_authenticated", False) and (user.is_staff or user.is_supervisor):
+            return
+        field = self.form.fields["status"]
+        field.choices = [(value, label) for value, label in field.choices if value in PUBLIC_STATUSES]
+        field.widget.choices = field.choices
 
     def filter_search(self, queryset, name, value):
         return selectors.search_projects(queryset, value)

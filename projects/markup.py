@@ -21,6 +21,9 @@ def render_markdown(text: str) -> str:
     API render the same description on every request (~1 ms each with markdown and nh3)."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "fenced_code"],
                              output_format="html")
-    html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", html)
+    # The top heading used becomes h3 (under the page's h2 "Description"), so levels never skip.
+    levels = [int(level) for _slash, level in HEADING.findall(html)]
+    shift = 3 - min(levels) if levels else 0
+    html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, 3), 6)}>", html)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")

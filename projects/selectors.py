@@ -153,6 +153,29 @@ def project_with_files(user, pk) -> Project:
         pk=pk)
 
 
+CO_SUPERVISOR_RESULTS = 20
+
+
+def co_supervisor_candidates():
+    """Who may co-supervise: active professors and researchers (not programme-office accounts).
+    The picker searches it and the project service checks against the same rule."""
+    from marathon.models import User
+
+    return (User.objects.filter(status__in=User.SUPERVISOR_STATUSES, is_active=True, is_staff=False)
+            .select_related("university").order_by("full_name", "pk"))
+
+
+def search_co_supervisors(query: str, *, exclude_ids) -> list:
+    """At most CO_SUPERVISOR_RESULTS candidates whose name, e-mail or university matches `query`."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    rows = co_supervisor_candidates().exclude(pk__in=list(exclude_ids)).filter(
+        Q(full_name__icontains=query) | Q(email__icontains=query)
+        | Q(university__short_name__icontains=query) | Q(university__name__icontains=query))
+    return list(rows[:CO_SUPERVISOR_RESULTS])
+
+
 def _people():
     from marathon.models import User
 

@@ -272,7 +272,7 @@ def _validate(project: Project, co_supervisors: list) -> None:
         if user.pk == project.proposer_id:
             errors.setdefault("co_supervisors", []).append(
                 _("The proposer is a supervisor already; do not add them as a co-supervisor."))
-        elif user.status not in User.SUPERVISOR_STATUSES:
+        elif user.status not in User.SUPERVISOR_STATUSES or user.is_staff or not user.is_active:
             errors.setdefault("co_supervisors", []).append(
                 _("%(name)s is not a professor or researcher.") % {"name": user})
     levels = project.wanted_degree_levels or []

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.propose, name="propose"),
     path("mine/", views.mine, name="mine"),
     path("review/", views.review, name="review"),
+    path("co-supervisors/", views.co_supervisor_search, name="co_supervisor_search"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),

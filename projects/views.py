@@ -14,7 +14,7 @@ from marathon.uploads import serve_file
 
 from . import permissions, selectors, services
 from .filters import ProjectFilter
-from .forms import AttachmentForm, ProjectForm, RejectForm
+from .forms import AttachmentForm, ProjectForm, RejectForm, chosen_co_supervisors
 from .models import DegreeLevel, Project, ProjectAttachment
 from .permissions import PUBLIC_STATUSES
 
@@ -26,6 +26,7 @@ def catalogue(request):
     if not request.GET.get("status"):
         base = base.filter(status__in=PUBLIC_STATUSES)
     filterset = ProjectFilter(request.GET or None, queryset=base)
+    filterset.offer_statuses_visible_to(request.user)
     projects = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     if filterset.is_bound and not filterset.is_valid():
         projects = base.none()
@@ -78,7 +79,7 @@ def propose(request):
         else:
             messages.success(request, _("Your project has been saved as a draft."))
             return redirect(project)
-    return render(request, "projects/project_form.html", {"form": form, "project": None})
+    return _form_page(request, form, None)
 
 
 @login_required
@@ -97,7 +98,33 @@ def edit(request, pk):
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(project)
-    return render(request, "projects/project_form.html", {"form": form, "project": project})
+    return _form_page(request, form, project)
+
+
+def _form_page(request, form, project):
+    chosen = chosen_co_supervisors(form)
+    return render(request, "projects/project_form.html", {
+        "form": form, "project": project, "chosen": chosen,
+        "results": selectors.search_co_supervisors(request.GET.get("q", ""), exclude_ids=_ids(chosen, request)),
+        "q": request.GET.get("q", "")})
+
+
+def _ids(chosen, request):
+    return {user.pk for user in chosen} | {request.user.pk}
+
+
+@login_required
+def co_supervisor_search(request):
+    """htmx partial of the co-supervisor picker: the ticked people stay, the matches follow."""
+    if not permissions.can_propose(request.user):
+        raise PermissionDenied(_("Only professors, researchers and the programme office can "
+                                 "propose projects."))
+    ids = [int(v) for v in request.GET.getlist("co_supervisors") if v.isdigit()]
+    chosen = list(selectors.co_supervisor_candidates().filter(pk__in=ids)) if ids else []
+    query = request.GET.get("q", "")
+    return render(request, "projects/_co_supervisor_choices.html", {
+        "chosen": chosen, "q": query,
+        "results": selectors.search_co_supervisors(query, exclude_ids=_ids(chosen, request))})
 
 
 @login_required

@@ -28,6 +28,26 @@ SHORT_LABELS = {
     "erasmus_mobility_grants": _("ERASMUS+ grants"),
 }
 
+# Column titles of the breakdown tables in exports (the statistics rows' keys → a heading).
+COLUMN_TITLES = {
+    "year": _("Year"),
+    "university": _("University"),
+    "country": _("Country code"),
+    "country_name": _("Country"),
+    "is_host": _("Host university"),
+    "area": _("Scientific area"),
+    "degree_level": _("Degree level code"),
+    "label": _("Degree level"),
+    **SHORT_LABELS,
+}
+
+
+def column_title(key: str) -> str:
+    """A translated heading for a breakdown column; an unknown key still reads as words."""
+    title = COLUMN_TITLES.get(key)
+    return str(title) if title is not None else key.replace("_", " ").capitalize()
+
+
 # The wording of the seed's results block ("10 joint scientific publications").
 BLOCK_LABELS = {
     "participants": _("participants"),

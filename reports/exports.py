@@ -10,7 +10,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from .definitions import BLOCK_LABELS, DEFINITIONS, FIGURES, LABELS, SHORT_LABELS
+from .definitions import BLOCK_LABELS, DEFINITIONS, FIGURES, LABELS, SHORT_LABELS, column_title
 from .statistics import Statistics
 
 Progress = Callable[[int], None]
@@ -92,7 +92,7 @@ def build_xlsx(stats: Statistics, on_progress: Progress = _noop) -> bytes:
     for index, (_key, title, rows) in enumerate(parts, start=1):
         ws = workbook.create_sheet(title[:31])
         if rows:
-            ws.append(list(rows[0].keys()))
+            ws.append([column_title(key) for key in rows[0]])
             for heading in ws[1]:
                 heading.font = Font(bold=True)
             for row in rows:

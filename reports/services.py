@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -133,9 +133,11 @@ def run_export(*, job_id: int) -> str:
     job, token = claim
     path = None
     try:
-        stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
-        set_progress(job.pk, token, 40)
-        content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, token, 40 + p * 55 // 100))
+        # Worker processes have no request: titles and names are in the requester's language.
+        with translation.override(job.owner.preferred_language or settings.LANGUAGE_CODE):
+            stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
+            set_progress(job.pk, token, 40)
+            content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, token, 40 + p * 55 // 100))
         path = write_export_file(job, token, content)
         with transaction.atomic():
             if not ExportJob.objects.filter(pk=job.pk, run_token=token, status=ExportStatus.RUNNING).update(

@@ -62,10 +62,16 @@ def _charts(stats) -> list:
         bar_chart("chart-areas", _("Projects per scientific area"),
                   [(row["area"], row["projects"]) for row in stats.by_area]),
         bar_chart("chart-countries", _("Participants per country"),
-                  [(row["country_name"], row["participants"]) for row in stats.by_country]),
+                  [(row["country_name"], row["participants"]) for row in countries_with_participants(stats)]),
         bar_chart("chart-degrees", _("Participants per degree level"),
                   [(row["label"], row["participants"]) for row in stats.by_degree_level]),
     ]
+
+
+def countries_with_participants(stats) -> list[dict]:
+    """The page lists only countries people came from; a country that only hosted a conference
+    or co-authored a paper stays in the exports and the API breakdown."""
+    return [row for row in stats.by_country if row["participants"]]
 
 
 def _figures(stats) -> list[dict]:
@@ -80,7 +86,7 @@ def statistics(request):
     stats = cached_statistics(year_from=year_from, year_to=year_to)
     return render(request, "reports/statistics.html", {
         "form": form, "stats": stats, "figures": _figures(stats), "charts": _charts(stats),
-        "definitions": definition_rows(),
+        "definitions": definition_rows(), "countries": countries_with_participants(stats),
         "export_form": ExportForm(initial={"from": year_from, "to": year_to, "format": "xlsx"}),
         "recent_exports": ExportJob.objects.filter(owner=request.user)[:5],
     })

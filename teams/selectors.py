@@ -4,7 +4,7 @@ number of queries (everything a template or serializer touches is joined or pref
 from django.db.models import Prefetch, Q, QuerySet
 
 from marathon.models import User
-from projects.composition import STUDENT_ROLES
+from projects.composition import STUDENT_ROLES, compose
 from projects.models import Membership, MembershipRole, Project, ProjectStatus, Team
 
 from .models import Invitation, InvitationStatus, JoinRequest, RequestStatus
@@ -105,6 +105,24 @@ def _supervised_team_ids(user) -> QuerySet:
 def pending_join_requests(team: Team) -> QuerySet:
     return (JoinRequest.objects.filter(team=team, status=RequestStatus.PENDING)
             .select_related("student__university").order_by("created_at", "pk"))
+
+
+def pending_requests_for_decision(user) -> QuerySet:
+    """Pending requests for the teams `user` decides on (the office: all), with what the decision
+    list shows: the student's university, and each team's members and edition for the mix-rule
+    effect of accepting (one prefetch for every team on the page)."""
+    return (join_requests_visible_to(user).exclude(student_id=user.pk).filter(status=RequestStatus.PENDING)
+            .select_related("team__project__edition")
+            .prefetch_related(Prefetch("team__memberships", queryset=member_rows()))
+            .order_by("-created_at", "-pk"))
+
+
+def acceptance_effect(join_request: JoinRequest):
+    """The team's composition if `join_request` were accepted (uses the prefetched members)."""
+    team = join_request.team
+    students = [m.user for m in team.memberships.all() if m.role in STUDENT_ROLES]
+    return compose(students=[*students, join_request.student], capacity=team.capacity,
+                   minimum=team.project.team_size_min, edition=team.project.edition)
 
 
 def pending_invitations(team: Team) -> QuerySet:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -184,7 +185,7 @@ def leave_team(*, team: Team, actor: User) -> None:
             raise RuleViolation(_("You are not a student member of this team."))
         if timezone.localdate() >= team.edition.research_start:
             raise RuleViolation(_("Students can leave a team only until the research phase starts "
-                                  "(%(date)s).") % {"date": team.edition.research_start.isoformat()})
+                                  "(%(date)s).") % {"date": date_format(team.edition.research_start)})
         membership.delete()
         record_audit(actor=actor, action="team.member_left", target=team,
                      changes={"user": actor.pk, "role": membership.role})
@@ -327,8 +328,8 @@ def _require_team_formation(team: Team, actor: User) -> None:
     raise RuleViolation(
         _("Teams of the %(year)s edition form from %(start)s to %(end)s; the team-formation "
           "phase is closed.") % {"year": team.edition.year,
-                                 "start": team.edition.team_formation_start.isoformat(),
-                                 "end": team.edition.team_formation_end.isoformat()})
+                                 "start": date_format(team.edition.team_formation_start),
+                                 "end": date_format(team.edition.team_formation_end)})
 
 
 def _require_can_join(team: Team, student: User) -> None:

@@ -93,10 +93,12 @@ def my_requests(request):
     user = request.user
     visible = selectors.join_requests_visible_to(user).order_by("-created_at", "-pk")
     invitations = selectors.invitations_visible_to(user).order_by("-created_at", "-pk")
+    team_requests = [{"request": r, "effect": selectors.acceptance_effect(r)}
+                     for r in selectors.pending_requests_for_decision(user)]
     return render(request, "teams/request_list.html", {
         "my_requests": visible.filter(student=user),
         "my_invitations": invitations.filter(student=user),
-        "team_requests": visible.exclude(student=user).filter(status=RequestStatus.PENDING),
+        "team_requests": team_requests,
         "team_invitations": invitations.exclude(student=user).filter(status=InvitationStatus.PENDING),
     })
 

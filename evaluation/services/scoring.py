@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marathon.exceptions import RuleViolation
@@ -29,7 +30,7 @@ def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
     edition = member.commission.edition
     if timezone.localdate() > edition.evaluation_end:
         raise RuleViolation(_("The evaluation deadline (%(date)s) has passed; sheets can no longer be changed.")
-                            % {"date": edition.evaluation_end.isoformat()})
+                            % {"date": date_format(edition.evaluation_end)})
     ensure_no_conflict(member, sheet.assignment.project)
     return sheet
 
@@ -153,7 +154,7 @@ def submit_results(*, team: Team, actor: User, summary: str, final_report=None,
         raise PermissionDenied(_("Only members of the team can submit its results."))
     if timezone.localdate() >= team.edition.evaluation_start:
         raise RuleViolation(_("Results can be submitted only before the evaluation phase starts (%(date)s).")
-                            % {"date": team.edition.evaluation_start.isoformat()})
+                            % {"date": date_format(team.edition.evaluation_start)})
     summary = (summary or "").strip()
     errors = {}
     if not summary:

@@ -36,7 +36,12 @@ def country_choices():
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO, whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class YearFilterMixin(forms.Form):

@@ -15,3 +15,13 @@ function applyProgress(root) {
 }
 document.addEventListener("DOMContentLoaded", () => applyProgress(document));
 document.addEventListener("htmx:afterSettle", (event) => applyProgress(event.target));
+// A search box inside a bigger form (co-supervisor picker): Enter searches, never submits the form.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches("[data-enter-stays]")) event.preventDefault();
+});
+// Tables that scroll sideways on a phone must be reachable by keyboard (axe: scrollable-region-focusable).
+function focusableScrollers(root) {
+  root.querySelectorAll(".table-responsive:not([tabindex])").forEach((el) => { el.tabIndex = 0; });
+}
+document.addEventListener("DOMContentLoaded", () => focusableScrollers(document));
+document.addEventListener("htmx:afterSettle", (event) => focusableScrollers(event.target));

@@ -36,19 +36,27 @@ def test_seed_demo_without_projects_creates_no_project_data():
     assert Assignment.objects.count() == 0
 
 
-def test_demo_with_projects_assigns_scores_and_publishes_2019():
+def test_demo_follows_each_editions_phase():
+    """Team formation: nothing to score; last year's edition in evaluation: assigned, partly scored,
+    the demo expert's sheets open; 2019: scored and published."""
+    from marathon.demo import evaluating_edition
+
     seed_core_only()
     current = Edition.objects.current()
+    evaluating = evaluating_edition()
     past = Edition.objects.get(year=2019)
     for _ in range(4):
         approved_project_with_team(edition=current)
+        approved_project_with_team(edition=evaluating)
         approved_project_with_team(edition=past)
     demo.seed(io.StringIO())
     demo.seed(io.StringIO())
-    assert Assignment.objects.filter(project__edition=current).count() == 12
-    assert Assignment.objects.filter(member__user__email="expert@marathon.example", project__edition=current).exists()
-    assert ScoreSheet.objects.filter(assignment__project__edition=current, status="submitted").exists()
-    assert ScoreSheet.objects.filter(assignment__project__edition=current, status="draft").exists()
+    assert not Assignment.objects.filter(project__edition=current).exists()
+    assert Assignment.objects.filter(project__edition=evaluating).count() == 12
+    sheets = ScoreSheet.objects.filter(assignment__project__edition=evaluating)
+    assert sheets.filter(status="submitted").exists() and sheets.filter(status="draft").exists()
+    expert_sheets = sheets.filter(assignment__member__user__email="expert@marathon.example")
+    assert expert_sheets.exists() and not expert_sheets.filter(status="submitted").exists()
     snapshot = ResultSnapshot.objects.get(commission__edition=past)
     assert len(snapshot.data["projects"]) == 4
-    assert not ResultSnapshot.objects.filter(commission__edition=current).exists()
+    assert not ResultSnapshot.objects.filter(commission__edition__in=[current, evaluating]).exists()

@@ -66,6 +66,7 @@ def test_create_draft(applicant, spbpu, ka1):
     ({"planned_end": "2020-01-01"}, "planned_end"),
     ({"planned_start": "not-a-date"}, "planned_start"),
     ({"kind": "holiday"}, "kind"),
+    ({"teaching_hours": 6}, "teaching_hours"),
 ])
 def test_create_bad_input_is_400_with_message(applicant, spbpu, overrides, field):
     if overrides.get("host_university") == "same":

@@ -331,3 +331,10 @@ def test_upload_refuses_too_large_file(settings):
         services.upload_document(mobility=mobility, actor=mobility.participant,
                                  kind=DocumentKind.CERTIFICATE, upload=pdf())
     assert not mobility.documents.exists()
+
+
+def test_create_refuses_teaching_hours_for_students(applicant, spbpu):
+    with pytest.raises(ValidationError) as error:
+        services.create_mobility(actor=applicant, data=draft_data(applicant, spbpu, teaching_hours=4))
+    assert error.value.message_dict == {"teaching_hours": ["Teaching hours are for staff members only."]}
+    assert Mobility.objects.count() == 0

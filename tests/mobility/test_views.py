@@ -43,6 +43,38 @@ def test_apply_page_shows_form_and_empty_estimate(login, applicant):
     assert 'id="estimate-empty"' in html
 
 
+def test_apply_page_hides_teaching_hours_from_students(login, applicant):
+    html = login(applicant).get("/mobility/apply/").content.decode()
+    assert 'name="teaching_hours"' not in html
+
+
+def test_apply_page_shows_teaching_hours_to_staff(login, coordinator):
+    html = login(coordinator).get("/mobility/apply/").content.decode()
+    assert 'name="teaching_hours"' in html
+
+
+def test_student_posting_teaching_hours_stores_none(login, applicant, spbpu):
+    login(applicant).post("/mobility/apply/", form_data(applicant, spbpu, teaching_hours="12"))
+    assert Mobility.objects.get().teaching_hours is None
+
+
+def test_apply_page_preselects_applicants_latest_team(login, applicant):
+    from tests.factories import MembershipFactory, approved_project_with_team
+
+    old = approved_project_with_team(edition=EditionFactory(year=2031)).team
+    latest = approved_project_with_team(edition=EditionFactory(year=2032)).team
+    MembershipFactory(team=old, user=applicant)
+    MembershipFactory(team=latest, user=applicant)
+    html = login(applicant).get("/mobility/apply/").content.decode()
+    assert f'<option value="{latest.pk}" selected>' in html
+    assert f'<option value="{old.pk}">' in html
+
+
+def test_apply_page_without_team_selects_none(login, applicant):
+    html = login(applicant).get("/mobility/apply/").content.decode()
+    assert '<option value="" selected>' in html
+
+
 def test_live_estimate_partial(login, applicant, spbpu, ka1):
     response = login(applicant).get("/mobility/estimate/", form_data(applicant, spbpu))
     html = response.content.decode()

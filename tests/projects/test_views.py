@@ -407,3 +407,96 @@ def test_catalogue_filter_lists_survive_an_unreachable_cache(client, monkeypatch
     area = ScientificAreaFactory()  # the invalidation must not break the write either
     response = client.get(reverse("projects:catalogue"))
     assert f'value="{area.pk}">{area}</option>' in options_of(response, "area")
+
+
+# --- co-supervisor picker -------------------------------------------------------------------
+def test_propose_page_lists_no_accounts_until_searched(login, proposer, co_supervisor):
+    html = login(proposer).get(reverse("projects:propose")).content.decode()
+    assert 'id="co-supervisor-q"' in html and 'hx-get="/projects/co-supervisors/"' in html
+    assert co_supervisor.full_name not in html
+    assert "<select" not in html.split('id="co-supervisor-picker"')[1].split("</fieldset>")[0]
+
+
+def test_co_supervisor_search_offers_professors_and_researchers_only(login, proposer):
+    researcher = UserFactory(status="researcher", full_name="Rita Lab")
+    professor = UserFactory(status="professor", full_name="Rolf Lab")
+    UserFactory(status="master", full_name="Rob Lab")
+    UserFactory(status="industry", full_name="Ron Lab")
+    UserFactory(status="researcher", full_name="Rea Lab", is_staff=True)
+    UserFactory(status="professor", full_name="Rud Lab", is_active=False)
+    html = login(proposer).get(reverse("projects:co_supervisor_search"), {"q": "lab"}).content.decode()
+    assert html.count('name="co_supervisors"') == 2
+    assert f'value="{researcher.pk}" id="co-supervisor-{researcher.pk}">' in html
+    assert f'value="{professor.pk}" id="co-supervisor-{professor.pk}">' in html
+    for name in ("Rob Lab", "Ron Lab", "Rea Lab", "Rud Lab"):
+        assert name not in html
+
+
+def test_co_supervisor_search_keeps_ticked_people_first(login, proposer):
+    chosen = UserFactory(status="professor", full_name="Chosen Lab")
+    other = UserFactory(status="professor", full_name="Other Lab")
+    html = login(proposer).get(reverse("projects:co_supervisor_search"),
+                               {"q": "lab", "co_supervisors": [chosen.pk]}).content.decode()
+    chosen_part, results_part = html.split('id="co-supervisor-results"')
+    assert f'value="{chosen.pk}" id="co-supervisor-{chosen.pk}" checked>' in chosen_part
+    assert other.full_name in results_part and chosen.full_name not in results_part
+
+
+def test_co_supervisor_search_without_match_says_so(login, proposer):
+    html = login(proposer).get(reverse("projects:co_supervisor_search"), {"q": "zzzz"}).content.decode()
+    assert "No professor or researcher matches." in html
+
+
+def test_co_supervisor_search_refused_for_students(login, student):
+    assert login(student).get(reverse("projects:co_supervisor_search"), {"q": "lab"}).status_code == 403
+
+
+@pytest.mark.parametrize("status", ["master", "industry"])
+def test_propose_refuses_non_professor_co_supervisor(login, proposer, status):
+    outsider = UserFactory(status=status)
+    response = login(proposer).post(reverse("projects:propose"), {
+        "edition": EditionFactory().pk, "area": ScientificAreaFactory().pk, "title": "T",
+        "summary": "S", "team_size_min": 2, "team_size_max": 4, "co_supervisors": [outsider.pk]})
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not proposer.proposed_projects.exists()
+
+
+def test_service_refuses_office_account_as_co_supervisor(proposer):
+    from django.core.exceptions import ValidationError
+
+    from projects import services
+
+    office = UserFactory(status="researcher", is_staff=True, full_name="Olga Office")
+    with pytest.raises(ValidationError) as error:
+        services.create_project(actor=proposer, data={
+            "edition": EditionFactory(), "area": ScientificAreaFactory(), "title": "T", "summary": "S",
+            "team_size_min": 2, "team_size_max": 4, "co_supervisors": [office]})
+    assert error.value.message_dict["co_supervisors"] == ["Olga Office is not a professor or researcher."]
+
+
+def test_edit_page_shows_current_co_supervisors_ticked(login, draft, proposer, co_supervisor):
+    draft.co_supervisors.add(co_supervisor)
+    html = login(proposer).get(reverse("projects:edit", args=[draft.pk])).content.decode()
+    assert f'value="{co_supervisor.pk}" id="co-supervisor-{co_supervisor.pk}" checked>' in html
+
+
+@pytest.mark.parametrize(("who", "offered"), [
+    ("anonymous", ["approved", "active", "completed"]),
+    ("student", ["approved", "active", "completed"]),
+    ("professor", ["draft", "submitted", "approved", "rejected", "active", "completed"]),
+    ("office", ["draft", "submitted", "approved", "rejected", "active", "completed"]),
+])
+def test_catalogue_status_filter_offers_only_visible_statuses(request, client, login, who, offered):
+    import re
+
+    browser = client if who == "anonymous" else login(request.getfixturevalue(who))
+    html = browser.get(reverse("projects:catalogue")).content.decode()
+    select = html.split('name="status"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)"', select) == offered
+
+
+def test_markdown_headings_never_skip_a_level():
+    from projects.markup import render_markdown
+
+    assert render_markdown("## Aim\n\n### Plan") == "<h3>Aim</h3>\n<h4>Plan</h4>"

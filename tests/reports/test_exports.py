@@ -50,7 +50,8 @@ def test_xlsx_export_has_one_sheet_per_breakdown_and_the_figures(data, settings)
     assert summary["ERASMUS+ mobility grants"] == 1
     assert summary["Partner universities"] == "TU Graz, Technical University of Madrid"
     years = list(workbook["By year"].iter_rows(values_only=True))
-    assert years[0][:3] == ("year", "participants", "projects")
+    assert years[0] == ("Year", "Participants", "Projects", "Joint publications", "Grant applications",
+                        "Conferences", "ERASMUS+ grants")
     assert [row[0] for row in years[1:]] == [2018, 2019, 2020]
 
 
@@ -200,3 +201,25 @@ def test_cleanup_runs_daily_from_beat():
     entry = app.conf.beat_schedule["reports-cleanup-exports"]
     assert entry["task"] == "reports.cleanup_exports"
     assert cleanup_exports.name == "reports.cleanup_exports"
+
+
+def test_xlsx_export_titles_columns_in_the_requesters_language(data, settings):
+    job = ExportJob.objects.create(owner=UserFactory(is_staff=True, preferred_language="ru"),
+                                   year_from=2018, year_to=2020, format="xlsx")
+    generate_export(job.pk)
+    job.refresh_from_db()
+    workbook = load_workbook(settings.EXPORT_ROOT / job.file_name)
+    assert workbook.sheetnames[1] == "По годам"
+    assert list(workbook["По годам"].iter_rows(values_only=True))[0][:3] == ("Год", "Участники", "Проекты")
+    headers = [c.value for c in next(workbook.worksheets[2].iter_rows(max_row=1))]
+    assert "_" not in "".join(headers)
+
+
+def test_xlsx_breakdown_headers_are_words_not_keys(data):
+    stats = compute_statistics(year_from=2018, year_to=2020)
+    workbook = load_workbook(io.BytesIO(exports.build_xlsx(stats)))
+    headers = {ws.title: [c.value for c in next(ws.iter_rows(max_row=1))] for ws in workbook.worksheets[1:]}
+    assert headers["By university"] == ["University", "Country code", "Host university", "Participants",
+                                        "Projects", "Joint publications", "Grant applications",
+                                        "ERASMUS+ grants"]
+    assert headers["By degree level"] == ["Degree level code", "Degree level", "Participants"]

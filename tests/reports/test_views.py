@@ -108,3 +108,16 @@ def test_public_summary_query_count_constant(world, client, django_assert_num_qu
         add_project(world, students=[world.graz])
     with django_assert_num_queries(1 + 12):  # editions span + the statistics (a cache miss)
         assert client.get("/reports/summary/").status_code == 200
+
+
+def test_statistics_page_lists_only_countries_with_participants(world, login):
+    from tests.outcomes.factories import ConferenceFactory
+
+    project = add_project(world, students=[world.graz])
+    ConferenceFactory(project=project, country="ES")  # Spain: a conference, no participant
+    body = login(UserFactory(is_staff=True)).get("/reports/?from=2018&to=2020").content.decode()
+    table = body.split('id="by-country"')[1].split("</table>")[0]
+    assert '<th scope="row">Austria</th>' in table and '<th scope="row">Russia</th>' in table
+    assert "Spain" not in table
+    chart = body.split('id="chart-countries"')[1].split("</svg>")[0]
+    assert "Austria" in chart and "Spain" not in chart

@@ -265,9 +265,11 @@ def test_my_requests_query_count(login, student, supervisor, team, django_assert
         html = page(client.get(reverse("teams:my_requests")))
     assert html.count("/withdraw/") == count
     client = login(supervisor)
-    with django_assert_num_queries(PAGE_BASE + 4):
+    # + the members of the requested teams, for the mix-rule effect of accepting
+    with django_assert_num_queries(PAGE_BASE + 5):
         html = page(client.get(reverse("teams:my_requests")))
     assert html.count("/accept/") == count
+    assert html.count('class="col-sm-9 request-effect"') == count
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -280,3 +282,27 @@ def test_my_team_query_count(login, student, django_assert_num_queries, count):
         html = page(client.get(reverse("teams:mine")))
     assert html.count("/teams/") - html.count('href="/teams/"') >= count
     assert Edition.objects.count() >= count
+
+
+def test_decision_list_shows_student_and_effect_of_accepting(login, team, supervisor):
+    member = add_students(team, 1)[0]
+    student = UserFactory(status="master", skills="Python, spectroscopy", full_name="Mila Candidate")
+    JoinRequestFactory(team=team, student=student, motivation="I built a\nspectrometer.")
+    JoinRequestFactory(team=team, student=UserFactory(university=member.university, full_name="Same Uni"))
+    html = page(login(supervisor).get(reverse("teams:my_requests")))
+    assert "<strong>Mila Candidate</strong>" in html
+    assert f"{student.university.short_name} · Master student · asked on" in html
+    assert '<dd class="col-sm-9 request-skills">Python, spectroscopy</dd>' in html
+    assert '<dd class="col-sm-9 request-motivation">I built a<br>spectrometer.</dd>' in html
+    assert ('Accepting makes 2 universities (2 needed): <span class="text-success-emphasis">rule met</span>.'
+            in html)
+    assert ('Accepting makes 1 university (2 needed): <span class="text-danger-emphasis">rule not met yet</span>'
+            " — Students from 1 more university are needed." in html)
+
+
+def test_decision_list_says_when_team_is_full(login):
+    team = make_team(team_size_min=1, team_size_max=1)
+    add_students(team, 1)
+    JoinRequestFactory(team=team)
+    html = page(login(team.supervisor).get(reverse("teams:my_requests")))
+    assert "The team is full: accepting is not possible." in html
