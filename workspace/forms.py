@@ -24,7 +24,8 @@ class MilestoneForm(forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs=DATE))
     status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices, initial=MilestoneStatus.PLANNED,
                                widget=forms.Select(attrs={"class": "form-select"}))
-    evidence_url = forms.URLField(label=_("Evidence link"), required=False, widget=forms.URLInput(attrs=TEXT))
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https",
+                                   widget=forms.URLInput(attrs=TEXT))
     evidence_file = forms.FileField(label=_("Evidence file (PDF, PNG, JPEG)"), required=False,
                                     widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -66,12 +66,12 @@ ALTER TABLE workspace_journalentry DROP COLUMN IF EXISTS search_vector;
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(GUARD_SQL)
+        schema_editor.execute(GUARD_SQL, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE_SQL)
+        schema_editor.execute(REVERSE_SQL, params=None)
 
 
 class Migration(migrations.Migration):
