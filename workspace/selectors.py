@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -14,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.expressions import RawSQL
@@ -235,8 +237,9 @@ def teams_at_risk(edition: Edition, *, user, only_at_risk: bool = True, sort: st
         report_missing=(~Exists(handed_in)) if due else Value(False),
         sent_back=Exists(sent_back),
     ).annotate(inactive=Q(last_activity__isnull=True) | Q(last_activity__lt=inactive_since))
-    teams = teams.annotate(risk=_as_int(Q(overdue__gt=0)) + _as_int(Q(inactive=True))
-                           + _as_int(Q(report_missing=True)) + _as_int(Q(sent_back=True)))
+    teams = teams.annotate(flag_overdue=_as_int(Q(overdue__gt=0)), flag_inactive=_as_int(Q(inactive=True)),
+                           flag_missing=_as_int(Q(report_missing=True)), flag_sent_back=_as_int(Q(sent_back=True)))
+    teams = teams.annotate(risk=F("flag_overdue") + F("flag_inactive") + F("flag_missing") + F("flag_sent_back"))
     if only_at_risk:
         teams = teams.filter(risk__gt=0)
     return teams.select_related("project").order_by(*SORTS.get(sort, SORTS["risk"]), "pk")
@@ -251,6 +254,5 @@ def _as_int(condition: Q):
 def risk_counts(teams: QuerySet) -> dict:
     """Counts over the (unpaginated) annotated teams, in one aggregate query."""
     return teams.order_by().aggregate(
-        teams=Count("pk"), overdue=Count("pk", filter=Q(overdue__gt=0)),
-        inactive=Count("pk", filter=Q(inactive=True)), missing=Count("pk", filter=Q(report_missing=True)),
-        sent_back=Count("pk", filter=Q(sent_back=True)))
+        teams=Count("pk"), overdue=Coalesce(Sum("flag_overdue"), 0), inactive=Coalesce(Sum("flag_inactive"), 0),
+        missing=Coalesce(Sum("flag_missing"), 0), sent_back=Coalesce(Sum("flag_sent_back"), 0))

@@ -9,7 +9,12 @@ from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
 from workspace import measurements, selectors, services
 from workspace.models import (
-    Activity, EntryStatus, JournalEntry, MilestoneStatus, ProgressReport, ReportStatus,
+    Activity,
+    EntryStatus,
+    JournalEntry,
+    MilestoneStatus,
+    ProgressReport,
+    ReportStatus,
 )
 
 from .helpers import CSV, entry_data, milestone, signed_entry
