@@ -35,6 +35,10 @@ def _font(pdf) -> tuple[str, Callable[[str], str]]:
     return "Helvetica", lambda text: str(text).encode("latin-1", "replace").decode("latin-1")
 
 
+def _line(pdf, height: float, text: str) -> None:
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
 def build_pdf(team, on_progress: Callable[[int], None] = lambda _p: None) -> bytes:
     from fpdf import FPDF
 
@@ -44,43 +48,43 @@ def build_pdf(team, on_progress: Callable[[int], None] = lambda _p: None) -> byt
     font, text = _font(pdf)
     pdf.add_page()
     pdf.set_font(font, "B", 16)
-    pdf.multi_cell(0, 9, text(_("Research record of the team “%(team)s”") % {"team": team.name}))
+    _line(pdf, 9, text(_("Research record of the team “%(team)s”") % {"team": team.name}))
     pdf.set_font(font, "", 10)
-    pdf.multi_cell(0, 6, text(f"{team.project.title} · {timezone.localdate():%Y-%m-%d}"))
+    _line(pdf, 6, text(f"{team.project.title} · {timezone.localdate():%Y-%m-%d}"))
     entries = list(_entries(team))
     reports = list(ProgressReport.objects.filter(team=team).order_by("period_start"))
     total = max(len(entries) + len(reports), 1)
     pdf.set_font(font, "B", 13)
-    pdf.multi_cell(0, 9, text(_("Lab journal")))
+    _line(pdf, 9, text(_("Lab journal")))
     for index, entry in enumerate(entries, start=1):
         _entry_pdf(pdf, font, text, entry)
         on_progress(round(90 * index / total))
     pdf.set_font(font, "B", 13)
-    pdf.multi_cell(0, 9, text(_("Progress reports")))
+    _line(pdf, 9, text(_("Progress reports")))
     for index, report in enumerate(reports, start=len(entries) + 1):
         pdf.set_font(font, "B", 11)
-        pdf.multi_cell(0, 7, text(f"{report.period_start:%Y-%m-%d} – {report.period_end:%Y-%m-%d} · "
+        _line(pdf, 7, text(f"{report.period_start:%Y-%m-%d} – {report.period_end:%Y-%m-%d} · "
                                   f"{report.get_status_display()}"))
         pdf.set_font(font, "", 9)
         for label, value in ((_("Done"), report.done), (_("Next"), report.next_steps), (_("Risks"), report.risks)):
             if value.strip():
-                pdf.multi_cell(0, 5, text(f"{label}: {value}"))
+                _line(pdf, 5, text(f"{label}: {value}"))
         on_progress(round(90 * index / total))
     return bytes(pdf.output())
 
 
 def _entry_pdf(pdf, font, text, entry) -> None:
     pdf.set_font(font, "B", 11)
-    pdf.multi_cell(0, 7, text(f"#{entry.chain_index} {entry.title} (v{entry.version}, {entry.get_kind_display()})"))
+    _line(pdf, 7, text(f"#{entry.chain_index} {entry.title} (v{entry.version}, {entry.get_kind_display()})"))
     pdf.set_font(font, "", 9)
-    pdf.multi_cell(0, 5, text(f"{entry.author.full_name} · {entry.signed_at:%Y-%m-%d %H:%M} · SHA-256 "
+    _line(pdf, 5, text(f"{entry.author.full_name} · {entry.signed_at:%Y-%m-%d %H:%M} · SHA-256 "
                               f"{entry.content_hash}"))
     for label, value in ((_("Aim"), entry.aim), (_("Method"), entry.method), (_("Results"), entry.results),
                          (_("Conclusion"), entry.conclusion)):
         if value.strip():
-            pdf.multi_cell(0, 5, text(f"{label}: {value}"))
+            _line(pdf, 5, text(f"{label}: {value}"))
     if entry.measurements:
-        pdf.multi_cell(0, 5, text(tables.as_csv(entry.measurements)))
+        _line(pdf, 5, text(tables.as_csv(entry.measurements)))
     pdf.ln(2)
 
 
