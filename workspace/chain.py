@@ -5,26 +5,33 @@ stored entry, its files' digests or its links breaks the chain from that entry o
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC
 
 
-def canonical(entry) -> bytes:
-    """The signed content as canonical JSON (sorted keys, no whitespace). Uses prefetched
-    milestones, co-authors and files when present."""
+def canonical(entry, links: dict | None = None) -> bytes:
+    """The signed content as canonical JSON (sorted keys, no whitespace). The links (milestone
+    and co-author ids, file names and digests) come from the saved entry's relations (prefetched
+    when present) unless given, as the bulk scale generator does for entries without links."""
+    links = links if links is not None else {
+        "milestones": sorted(m.pk for m in entry.milestones.all()),
+        "coauthors": sorted(u.pk for u in entry.coauthors.all()),
+        "files": sorted([f.original_name, f.sha256] for f in entry.files.all()),
+    }
     content = {
         "team": entry.team_id, "author": entry.author_id, "kind": entry.kind, "title": entry.title,
         "aim": entry.aim, "method": entry.method, "samples": entry.samples, "results": entry.results,
         "measurements": entry.measurements, "conclusion": entry.conclusion,
-        "milestones": sorted(m.pk for m in entry.milestones.all()),
-        "coauthors": sorted(u.pk for u in entry.coauthors.all()),
-        "files": sorted([f.original_name, f.sha256] for f in entry.files.all()),
-        "version": entry.version, "previous_version": entry.previous_version_id, "root": entry.root_id,
-        "signed_at": entry.signed_at.isoformat(), "chain_index": entry.chain_index,
+        **links, "version": entry.version, "previous_version": entry.previous_version_id, "root": entry.root_id,
+        "signed_at": entry.signed_at.astimezone(UTC).isoformat(), "chain_index": entry.chain_index,
     }
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def entry_hash(entry, previous_hash: str) -> str:
-    return hashlib.sha256(canonical(entry) + b"\n" + previous_hash.encode("ascii")).hexdigest()
+def entry_hash(entry, previous_hash: str, links: dict | None = None) -> str:
+    return hashlib.sha256(canonical(entry, links) + b"\n" + previous_hash.encode("ascii")).hexdigest()
+
+
+NO_LINKS = {"milestones": [], "coauthors": [], "files": []}
 
 
 @dataclass(frozen=True)
