@@ -300,3 +300,49 @@ def xlsx_export() -> Scenario:
     body = {"from": years[0] if years else 2018, "to": years[-1] if years else 2020, "format": "xlsx"}
     return Scenario("XLSX export (full range)", "export", "office", EXPORT_MS, method="POST",
                     requests=[{"path": "/api/v1/exports/", "json": body}], count=3)
+
+
+# --- workspace (issue 13): appended; `build()` is wrapped so the list above stays untouched ---
+def workspace_teams() -> list:
+    """Teams with journal entries, of the edition whose research is furthest along."""
+    Team = model("projects", "Team")
+    if model("workspace", "JournalEntry") is None:
+        return []
+    return list(Team.objects.filter(journal_entries__isnull=False).distinct().order_by("pk")[:ROTATE])
+
+
+def workspace_page() -> Scenario:
+    name = "team workspace page"
+    teams = workspace_teams()
+    if not teams:
+        return unavailable(name, "page", "office", PAGE_MS, "no workspace data (workspace app or scale rows)")
+    return Scenario(name, "page", "office", PAGE_MS, requests=[{"path": f"/workspace/teams/{t.pk}/"} for t in teams])
+
+
+def journal_page() -> Scenario:
+    name = "lab journal list (paginated)"
+    teams = workspace_teams()
+    if not teams:
+        return unavailable(name, "page", "office", PAGE_MS, "no workspace data (workspace app or scale rows)")
+    return Scenario(name, "page", "office", PAGE_MS,
+                    requests=[{"path": f"/workspace/teams/{t.pk}/journal/"} for t in teams])
+
+
+def at_risk_dashboard() -> Scenario:
+    name = "office at-risk dashboard"
+    path = first_url(["workspace:supervision"])
+    Team = model("projects", "Team")
+    busiest = (Team.objects.values("edition").annotate(n=Count("pk")).order_by("-n").first()
+               if path else None)
+    if busiest is None:
+        return unavailable(name, "page", "office", PAGE_MS, "no URL workspace:supervision or no teams")
+    return Scenario(f"{name} ({busiest['n']} teams)", "page", "office", PAGE_MS,
+                    requests=[{"path": f"{path}?edition={busiest['edition']}&sort={sort}"}
+                              for sort in ("risk", "overdue", "activity", "name")])
+
+
+_build_before_workspace = build
+
+
+def build(write_count: int = 200) -> list[Scenario]:  # noqa: F811 - extends the list above
+    return _build_before_workspace(write_count) + [workspace_page(), journal_page(), at_risk_dashboard()]

@@ -48,3 +48,14 @@ app.conf.beat_schedule["reports-cleanup-exports"] = {
     "task": "reports.cleanup_exports",
     "schedule": crontab(minute=30, hour=3),
 }
+
+# --- workspace ---
+# Progress-report reminders (once per team and period) and the members' daily digest.
+app.conf.beat_schedule["workspace-report-reminders"] = {
+    "task": "workspace.send_report_reminders",
+    "schedule": crontab(hour=7, minute=45),
+}
+app.conf.beat_schedule["workspace-daily-digest"] = {
+    "task": "workspace.send_daily_digests",
+    "schedule": crontab(hour=18, minute=0),
+}

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "mobility",
     "projects.outcomes",
     "reports",
+    "workspace",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

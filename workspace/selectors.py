@@ -1,0 +1,258 @@
+"""Reads of the workspace, shaped for a constant number of queries per page or list."""
+
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from marathon.models import Edition
+from projects.models import Membership, MembershipRole, Project, Team
+
+from . import chain, periods, permissions
+from .models import (
+    OPEN_MILESTONE_STATUSES,
+    Activity,
+    Cadence,
+    Comment,
+    EditionWorkspaceSettings,
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    Milestone,
+    MilestoneStatus,
+    ProgressReport,
+    ReportStatus,
+)
+
+
+def edition_settings(edition: Edition) -> EditionWorkspaceSettings:
+    """The edition's settings, or the defaults (monthly) when the office has not set any."""
+    found = EditionWorkspaceSettings.objects.filter(edition=edition).first()
+    return found or EditionWorkspaceSettings(edition=edition, report_cadence=Cadence.MONTHLY)
+
+
+def teams_for_workspace() -> QuerySet:
+    return (Team.objects.select_related("project__edition", "project__workspace_settings", "edition")
+            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("user")),
+                              "project__co_supervisors"))
+
+
+def team_for_workspace(user, pk: int) -> tuple[Team, permissions.Access]:
+    """The scoped lookup of every workspace page: 404 unless the user may read."""
+    team = get_object_or_404(teams_for_workspace(), pk=pk)
+    access = permissions.access_for(user, team)
+    if not access.read:
+        from django.http import Http404
+
+        raise Http404
+    return team, access
+
+
+def customer_can_read(project: Project) -> bool:
+    return permissions.project_settings(project) is not None and project.workspace_settings.customer_can_read
+
+
+def participants(team: Team) -> list:
+    """Members and supervisors (the people who can be mentioned and get digests)."""
+    users = {m.user.pk: m.user for m in team.memberships.all()}
+    return sorted(users.values(), key=lambda u: (u.full_name, u.pk))
+
+
+def milestones_of(team: Team) -> QuerySet:
+    return Milestone.objects.filter(team=team).prefetch_related("owners").order_by("due_date", "pk")
+
+
+def journal_of(team: Team) -> QuerySet:
+    """Current versions (drafts and signed ones not replaced by a signed correction), newest first."""
+    return (JournalEntry.objects.filter(team=team, superseded_at__isnull=True)
+            .select_related("author").order_by("-created_at", "-pk"))
+
+
+def search_journal(entries: QuerySet, text: str) -> QuerySet:
+    text = (text or "").strip()
+    if not text:
+        return entries
+    if connection.vendor == "postgresql":
+        vector = RawSQL('"workspace_journalentry"."search_vector"', [], output_field=SearchVectorField())
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return (entries.alias(search=vector).annotate(rank=SearchRank(vector, query))
+                .filter(search=query).order_by("-rank", "-created_at", "-pk"))
+    for word in text.split():
+        entries = entries.filter(Q(title__icontains=word) | Q(aim__icontains=word) | Q(method__icontains=word)
+                                 | Q(results__icontains=word) | Q(conclusion__icontains=word))
+    return entries
+
+
+def entry_detail(pk: int) -> JournalEntry:
+    return get_object_or_404(
+        JournalEntry.objects.select_related("author", "team", "previous_version")
+        .prefetch_related("milestones", "coauthors", "files"), pk=pk)
+
+
+def versions_of(entry: JournalEntry) -> QuerySet:
+    root = entry.root_id or entry.pk
+    return (JournalEntry.objects.filter(Q(pk=root) | Q(root_id=root))
+            .select_related("author").order_by("version"))
+
+
+def signed_chain(team: Team) -> QuerySet:
+    return (JournalEntry.objects.filter(team=team, status=EntryStatus.SIGNED).order_by("chain_index")
+            .prefetch_related("milestones", "coauthors", "files"))
+
+
+def verify_chain(team: Team) -> chain.ChainCheck:
+    return chain.verify(signed_chain(team))
+
+
+def reports_of(team: Team) -> QuerySet:
+    return ProgressReport.objects.filter(team=team).select_related("submitted_by", "reviewed_by")
+
+
+def report_rows(team: Team, cadence: str) -> list[dict]:
+    """Every period of the research phase with its report (or None), oldest first."""
+    by_start = {r.period_start: r for r in reports_of(team)}
+    today = timezone.localdate()
+    return [{"period": p, "report": by_start.get(p.start), "open": p.start <= today}
+            for p in periods.report_periods(team.edition, cadence)]
+
+
+def comments_on(**target) -> QuerySet:
+    return Comment.objects.filter(**target).select_related("author").order_by("created_at", "pk")
+
+
+def activity_of(team: Team, limit: int = 15) -> QuerySet:
+    return Activity.objects.filter(team=team).select_related("actor").order_by("-created_at", "-pk")[:limit]
+
+
+def timeline(milestones: list[Milestone], edition: Edition) -> dict:
+    """Geometry of the server-rendered SVG timeline (Gantt-like): one bar per milestone between
+    its start (or the research start) and its due date; overdue ones are flagged."""
+    today = timezone.localdate()
+    start = min([edition.research_start, *(m.start_date or m.due_date for m in milestones)])
+    end = max([edition.research_end, *(m.due_date for m in milestones)])
+    days = max((end - start).days, 1)
+    width, label, row = 760, 200, 26
+
+    def x(day):
+        return label + round((day - start).days * (width - label - 10) / days, 1)
+
+    bars = []
+    for index, m in enumerate(milestones):
+        begin = m.start_date or min(m.due_date, max(edition.research_start, m.due_date - timedelta(days=7)))
+        x1, x2 = x(begin), x(m.due_date)
+        bars.append({"m": m, "y": 30 + index * row, "x": x1, "w": max(x2 - x1, 4), "overdue": m.is_overdue(today),
+                     "text_y": 30 + index * row + 13})
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        if day >= start:
+            months.append({"x": x(day), "label": day.strftime("%b %Y")})
+        day = (day + timedelta(days=32)).replace(day=1)
+    return {"bars": bars, "width": width, "height": 40 + len(milestones) * row, "label_width": label,
+            "today_x": x(today) if start <= today <= end else None, "months": months}
+
+
+def journal_counts(team: Team) -> dict:
+    rows = (JournalEntry.objects.filter(team=team, status=EntryStatus.SIGNED, superseded_at__isnull=True)
+            .values("kind").annotate(n=Count("pk")))
+    found = {row["kind"]: row["n"] for row in rows}
+    return {label: found.get(value, 0) for value, label in EntryKind.choices}
+
+
+def evaluation_summary(team: Team) -> dict:
+    """What the commission sees on the score sheet: the final report (the latest approved one),
+    the work plan with the milestones reached, journal counts per kind and the key results."""
+    milestones = list(Milestone.objects.filter(team=team).order_by("due_date", "pk"))
+    final = (ProgressReport.objects.filter(team=team, status=ReportStatus.APPROVED)
+             .order_by("-period_start").first())
+    key_results = list(JournalEntry.objects.filter(team=team, key_result=True, status=EntryStatus.SIGNED,
+                                                   superseded_at__isnull=True).order_by("signed_at", "pk"))
+    return {"team": team, "final_report": final, "milestones": milestones,
+            "reached": sum(m.status == MilestoneStatus.DONE for m in milestones),
+            "journal_counts": journal_counts(team), "key_results": key_results}
+
+
+def results_summary_text(summary: dict) -> str:
+    """A plain-text draft for the team's final results submission, assembled from the summary."""
+    lines = [f"{summary['team'].name}", ""]
+    if summary["final_report"]:
+        lines += [summary["final_report"].done.strip(), ""]
+    lines += [f"- {m.title} ({m.get_status_display()})" for m in summary["milestones"]]
+    if summary["key_results"]:
+        lines += ["", *(f"* {e.title}: {e.conclusion.strip()}" for e in summary["key_results"])]
+    return "\n".join(lines).strip()
+
+
+# --- supervision dashboard -------------------------------------------------------------------
+SORTS = {"risk": ("-risk", "name"), "name": ("name",), "overdue": ("-overdue", "name"),
+         "activity": ("last_activity", "name"), "-activity": ("-last_activity", "name")}
+
+
+def supervised_team_ids(user) -> QuerySet:
+    co = Project.co_supervisors.through.objects.filter(user_id=user.pk).values("project_id")
+    return (Membership.objects.filter(user_id=user.pk, role=MembershipRole.SUPERVISOR).order_by().values("team_id")
+            .union(Team.objects.filter(project__proposer_id=user.pk).order_by().values("pk"),
+                   Team.objects.filter(project_id__in=co).order_by().values("pk")))
+
+
+def teams_at_risk(edition: Edition, *, user, only_at_risk: bool = True, sort: str = "risk") -> QuerySet:
+    """Teams of the edition annotated in SQL: overdue milestones, the last journal activity,
+    whether the last due report is missing and whether a report was sent back; `risk` counts
+    the problems. Subqueries per team, so the page costs the same for 10 or 1,600 teams."""
+    today = timezone.localdate()
+    config = edition_settings(edition)
+    inactive_since = timezone.now() - timedelta(days=config.inactivity_days)
+    due = periods.last_due_period(edition, config.report_cadence, today)
+    overdue = (Milestone.objects.filter(team=OuterRef("pk"), status__in=OPEN_MILESTONE_STATUSES, due_date__lt=today)
+               .order_by().values("team").annotate(n=Count("pk")).values("n"))
+    last = (JournalEntry.objects.filter(team=OuterRef("pk")).order_by().values("team")
+            .annotate(at=Max("created_at")).values("at"))
+    handed_in = ProgressReport.objects.filter(
+        team=OuterRef("pk"), period_start=due.start if due else today,
+        status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
+    sent_back = ProgressReport.objects.filter(team=OuterRef("pk"), status=ReportStatus.CHANGES_REQUESTED)
+    teams = Team.objects.filter(edition=edition)
+    if not user.is_staff:
+        teams = teams.filter(pk__in=supervised_team_ids(user))
+    teams = teams.annotate(
+        overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
+        last_activity=Subquery(last),
+        report_missing=(~Exists(handed_in)) if due else Value(False),
+        sent_back=Exists(sent_back),
+    ).annotate(inactive=Q(last_activity__isnull=True) | Q(last_activity__lt=inactive_since))
+    teams = teams.annotate(flag_overdue=_as_int(Q(overdue__gt=0)), flag_inactive=_as_int(Q(inactive=True)),
+                           flag_missing=_as_int(Q(report_missing=True)), flag_sent_back=_as_int(Q(sent_back=True)))
+    teams = teams.annotate(risk=F("flag_overdue") + F("flag_inactive") + F("flag_missing") + F("flag_sent_back"))
+    if only_at_risk:
+        teams = teams.filter(risk__gt=0)
+    return teams.select_related("project").order_by(*SORTS.get(sort, SORTS["risk"]), "pk")
+
+
+def _as_int(condition: Q):
+    from django.db.models import Case, When
+
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def risk_counts(teams: QuerySet) -> dict:
+    """Counts over the (unpaginated) annotated teams, in one aggregate query."""
+    return teams.order_by().aggregate(
+        teams=Count("pk"), overdue=Coalesce(Sum("flag_overdue"), 0), inactive=Coalesce(Sum("flag_inactive"), 0),
+        missing=Coalesce(Sum("flag_missing"), 0), sent_back=Coalesce(Sum("flag_sent_back"), 0))
