@@ -130,7 +130,7 @@ def _impossible_rules(inst: Instance, team: TeamIn, candidates: list) -> list:
         usable = sum(min(n, cap) for n in per_uni.values())
         if usable < team.min_size:
             rules.append(RULE_PER_UNIVERSITY)
-    if len({s.university for s in pool if s.university}) < inst.min_universities:
+    if len({s.university for s in pool if s.university is not None}) < inst.min_universities:
         rules.append(RULE_UNIVERSITIES)
     if inst.degree_mix and len({s.level for s in pool}) < 2:
         rules.append(RULE_DEGREES)
@@ -214,7 +214,7 @@ def _build(inst: Instance, prep: _Prepared, *, relaxed: bool):
 
 def _mix_rows(m, inst, prep, t, yt, members, relaxed, slack, attr, needed, rule):
     team = prep.teams[t]
-    have = {getattr(s, attr) for s in team.fixed if getattr(s, attr)}
+    have = {getattr(s, attr) for s in team.fixed if getattr(s, attr) is not None}
     need = needed - len(have)
     if need <= 0:
         return
@@ -231,7 +231,7 @@ def _mix_rows(m, inst, prep, t, yt, members, relaxed, slack, attr, needed, rule)
     groups = defaultdict(list)
     for s, i in members:
         key = getattr(prep.students[s], attr)
-        if key and key not in have:
+        if key is not None and key not in have:
             groups[key].append(i)
     indicators = []
     for key, idx in groups.items():
@@ -461,7 +461,7 @@ def evaluate(inst: Instance, assignment: dict) -> dict:
         per_uni = defaultdict(int)
         for st in pool:
             per_uni[st.university] += 1
-        universities = len({st.university for st in pool if st.university})
+        universities = len({st.university for st in pool if st.university is not None})
         levels = sorted({st.level for st in pool})
         meets = (team.min_size <= len(pool) <= team.max_size and universities >= inst.min_universities
                  and (not inst.degree_mix or len(levels) >= 2)
