@@ -16,8 +16,9 @@ Teams that can never meet a rule with the students who ranked them get y fixed t
 
 from __future__ import annotations
 
+import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,6 +144,7 @@ class _Model:
         self.lb, self.ub, self.cost, self.integer = [], [], [], []
         self.r_lo, self.r_hi, self.starts, self.idx, self.val = [], [], [], [], []
         self.indicators = []  # (var, team, attribute, group) of the indicator form of a mix rule
+        self.counts = {}  # team -> var of its number of new students
 
     def var(self, lb=0.0, ub=1.0, cost=0.0, integer=True) -> int:
         self.lb.append(lb)
@@ -192,13 +194,15 @@ def _build(inst: Instance, prep: _Prepared, *, relaxed: bool):
         y[t] = yt = m.var(0.0, 0.0 if closed else 1.0)
         for _s, i in members:
             m.row([(i, 1.0), (yt, -1.0)], hi=0.0)
-        terms = [(i, 1.0) for _s, i in members]
+        # n = the team's new students: keeps the size and mix rows short (one term, not one per candidate).
         fixed = len(team.fixed)
+        m.counts[t] = nt = m.var(0.0, np.inf, integer=False)
+        m.row([(nt, 1.0)] + [(i, -1.0) for _s, i in members], lo=0.0, hi=0.0)
         extra = [(slack(t, RULE_MAX_SIZE), -1.0)] if relaxed else []
-        m.row(terms + [(yt, -float(max(team.max_size - fixed, 0)))] + extra, hi=0.0)
+        m.row([(nt, 1.0), (yt, -float(max(team.max_size - fixed, 0)))] + extra, hi=0.0)
         if team.min_size - fixed > 0:
             extra = [(slack(t, RULE_MIN_SIZE), 1.0)] if relaxed else []
-            m.row(terms + [(yt, -float(team.min_size - fixed))] + extra, lo=0.0)
+            m.row([(nt, 1.0), (yt, -float(team.min_size - fixed))] + extra, lo=0.0)
         _mix_rows(m, inst, prep, t, yt, members, relaxed, slack, "university",
                   inst.min_universities, RULE_UNIVERSITIES)
         if inst.degree_mix:
@@ -219,14 +223,20 @@ def _mix_rows(m, inst, prep, t, yt, members, relaxed, slack, attr, needed, rule)
     if need <= 0:
         return
     if needed == 2:
-        # "At least two" ⇔ for each group g: someone outside g joins (when nobody is fixed), or
-        # someone outside the one fixed group joins. Rows over x only: no indicator variables,
-        # and an LP relaxation at least as tight as the indicator form.
-        groups = [have] if have else [{getattr(prep.students[s], attr)} for s, _i in members]
-        for group in {frozenset(g) for g in groups}:
-            outside = [(i, 1.0) for s, i in members if getattr(prep.students[s], attr) not in group]
+        # "At least two groups" ⇔ no single group holds all the new students (nobody fixed), or
+        # someone outside the one fixed group joins: n − Σ_{s∈g} x ≥ y per group g. No indicator
+        # variables, and the LP relaxation is tighter than the indicator form's.
+        groups = defaultdict(list)
+        for s, i in members:
+            groups[getattr(prep.students[s], attr)].append(i)
+        if have:
+            (only,) = have
+            groups = {only: groups.get(only, [])}
+        for key, idx in groups.items():
+            if key is None:
+                continue
             extra = [(slack(t, rule), 1.0)] if relaxed else []
-            m.row(outside + [(yt, -1.0)] + extra, lo=0.0)
+            m.row([(m.counts[t], 1.0)] + [(i, -1.0) for i in idx] + [(yt, -1.0)] + extra, lo=0.0)
         return
     groups = defaultdict(list)
     for s, i in members:
@@ -259,12 +269,28 @@ def _cap_rows(m, inst, prep, t, members, relaxed, slack):
             m.row([(i, 1.0) for i in idx] + extra, hi=float(room))
 
 
+def _exact(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, extra_row=None, start=None):
+    """The LP relaxation first: when its optimum is integral it is the proven optimum (the bound
+    meets the solution) — on these models it usually is. Otherwise branch and bound from `start`."""
+    began = time.monotonic()
+    state, values, obj, _gap = _highs(m, cost, maximise=maximise, time_limit=time_limit, gap=gap,
+                                      extra_row=extra_row, relax=True)
+    if state == OPTIMAL and values is not None:
+        integer = np.asarray(m.integer, dtype=bool)
+        if np.all(np.abs(values[integer] - np.round(values[integer])) < 1e-7):
+            return OPTIMAL, np.round(values), obj, 0.0
+    if state == INFEASIBLE:
+        return state, None, 0.0, None
+    return _highs(m, cost, maximise=maximise, time_limit=time_limit - (time.monotonic() - began), gap=gap,
+                  extra_row=extra_row, start=start)
+
+
 def _highs(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, extra_row=None,
-           start=None):
+           start=None, relax=False):
     import highspy
 
     h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h.setOptionValue("output_flag", bool(os.environ.get("ALLOCATION_SOLVER_LOG")))
     h.setOptionValue("time_limit", float(max(time_limit, 1.0)))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
@@ -293,8 +319,9 @@ def _highs(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, ex
     lp.a_matrix_.num_col_ = n
     lp.a_matrix_.num_row_ = lp.num_row_
     lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
-    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                       for i in m.integer]
+    if not relax:
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                           for i in m.integer]
     h.passModel(lp)
     if start is not None:
         solution = highspy.HighsSolution()
@@ -330,19 +357,19 @@ def solve(inst: Instance, *, progress=None) -> Result:
         ones = [0.0] * len(m.lb)
         for i in x.values():
             ones[i] = 1.0
-        state, values, placed, _gap = _highs(m, ones, maximise=True, time_limit=inst.time_limit,
-                                             gap=0.0)
+        state, values, placed, _gap = _exact(m, ones, maximise=True, time_limit=inst.time_limit, gap=0.0,
+                                             start=_start_vector(inst, prep, m, x, y))
         if values is not None and state == OPTIMAL:
             if progress:
                 progress(55)
             floor = round(placed)
-            state, values, obj, gap = _highs(
+            state, values, obj, gap = _exact(
                 m, m.cost, maximise=True, time_limit=deadline - time.monotonic(), gap=inst.gap,
-                extra_row=([(i, 1.0) for i in x.values()], floor - 0.5))
+                extra_row=([(i, 1.0) for i in x.values()], floor - 0.5), start=values)
         else:
             obj, gap = 0.0, None
     else:
-        state, values, obj, gap = _highs(m, m.cost, maximise=True, time_limit=inst.time_limit,
+        state, values, obj, gap = _exact(m, m.cost, maximise=True, time_limit=inst.time_limit,
                                          gap=inst.gap, start=_start_vector(inst, prep, m, x, y))
     result = Result(status=state, assignment={}, opened=set(), objective=obj,
                     gap=0.0 if state == OPTIMAL and gap is None else gap, model=m.size,
@@ -373,6 +400,9 @@ def _start_vector(inst: Instance, prep: _Prepared, m: _Model, x: dict, y: dict):
     present |= {(t, prep.students[s].level, "level") for s, t in assignment.items()}
     for z, t, attr, key in m.indicators:
         values[z] = 1.0 if (t, key, attr) in present else 0.0
+    sizes = Counter(assignment.values())
+    for t, i in m.counts.items():
+        values[i] = float(sizes.get(t, 0))
     return values
 
 
