@@ -79,8 +79,8 @@ def ranking(request):
 @login_required
 def supervise(request):
     edition = _edition(request)
-    team_ids = set(team_selectors._supervised_team_ids(request.user))
-    teams = list(Team.objects.filter(pk__in=team_ids, edition=edition).order_by("name", "pk"))
+    teams = list(Team.objects.filter(pk__in=team_selectors._supervised_team_ids(request.user), edition=edition)
+                 .order_by("name", "pk"))
     ranked = (Preference.objects.filter(team__in=teams).select_related("ranking__student__university")
               .order_by("team_id", "rank", "ranking__student__full_name"))
     decisions = {(d.team_id, d.student_id): d for d in SupervisorDecision.objects.filter(team__in=teams)}
