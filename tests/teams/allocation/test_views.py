@@ -122,3 +122,14 @@ def test_review_page_query_count(world, login, django_assert_num_queries, django
     # run, count, placements
     with django_assert_num_queries(PAGE_BASE + 3):
         page(client.get(reverse("teams:allocation_review", args=[run.pk]), {"tab": "students"}))
+
+
+def test_home_cards_student_rank_and_office_run(world, login):
+    from marathon.models import Edition
+
+    assert Edition.objects.current() == world.edition
+    html = page(login(world.students[0]).get("/"))
+    assert "Rank your projects" in html
+    rank_all(world)
+    html = page(login(world.office).get("/"))
+    assert "6 students have ranked projects." in html
