@@ -207,7 +207,7 @@ def execute_run(*, run_id: int) -> str:
         result = solver.solve(inst, progress=lambda p: set_progress(run.pk, p))
         set_progress(run.pk, 80)
         baseline = solver.evaluate(inst, solver.first_come(inst))["totals"]
-        _store_result(run, inst, result, baseline, facts, time.monotonic() - started)
+        _store_result(run, inst, result, baseline, facts, started)
     except Exception as exc:
         logger.exception("Allocation run %s failed.", run_id)
         _fail_run(run_id, _("The allocation failed: %(error)s") % {"error": exc.__class__.__name__})
@@ -215,7 +215,7 @@ def execute_run(*, run_id: int) -> str:
     return "done"
 
 
-def _store_result(run, inst, result, baseline, facts, load_seconds) -> None:
+def _store_result(run, inst, result, baseline, facts, started: float) -> None:
     evaluation = solver.evaluate(inst, result.assignment)
     ranks = {(s, t): r for s, t, r, _o in inst.preferences}
     required = {(s, t) for s, t in inst.required}
@@ -243,11 +243,12 @@ def _store_result(run, inst, result, baseline, facts, load_seconds) -> None:
         run.model_size, run.totals, run.baseline = result.model, evaluation["totals"], baseline
         run.explanation = _explanation(result)
         run.progress, run.finished_at = 100, timezone.now()
-        run.total_seconds = round(load_seconds, 3)
         if run.status == RunStatus.FAILED:
             run.error = _("No allocation meets every rule; see the explanation.") \
                 if result.status == solver.INFEASIBLE else _("The solver found no allocation within the time limit.")
         run.save()
+        run.total_seconds = round(time.monotonic() - started, 3)  # loading, solving, baseline and writing
+        run.save(update_fields=["total_seconds"])
         record_audit(actor=run.created_by, action="allocation.run_finished", target=run,
                      changes={"status": run.status, "solver": result.status, "gap": result.gap,
                               "placed": evaluation["totals"]["placed"]})
