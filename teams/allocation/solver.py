@@ -281,6 +281,7 @@ def _exact(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, ex
             return OPTIMAL, np.round(values), obj, 0.0
     if state == INFEASIBLE:
         return state, None, 0.0, None
+    start = start() if callable(start) else start  # built only when branch and bound needs it
     return _highs(m, cost, maximise=maximise, time_limit=time_limit - (time.monotonic() - began), gap=gap,
                   extra_row=extra_row, start=start)
 
@@ -358,7 +359,7 @@ def solve(inst: Instance, *, progress=None) -> Result:
         for i in x.values():
             ones[i] = 1.0
         state, values, placed, _gap = _exact(m, ones, maximise=True, time_limit=inst.time_limit, gap=0.0,
-                                             start=_start_vector(inst, prep, m, x, y))
+                                             start=lambda: _start_vector(inst, prep, m, x, y))
         if values is not None and state == OPTIMAL:
             if progress:
                 progress(55)
@@ -370,7 +371,7 @@ def solve(inst: Instance, *, progress=None) -> Result:
             obj, gap = 0.0, None
     else:
         state, values, obj, gap = _exact(m, m.cost, maximise=True, time_limit=inst.time_limit,
-                                         gap=inst.gap, start=_start_vector(inst, prep, m, x, y))
+                                         gap=inst.gap, start=lambda: _start_vector(inst, prep, m, x, y))
     result = Result(status=state, assignment={}, opened=set(), objective=obj,
                     gap=0.0 if state == OPTIMAL and gap is None else gap, model=m.size,
                     impossible=prep.impossible, stranded=stranded)
