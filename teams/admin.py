@@ -29,3 +29,5 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+from .allocation import admin as allocation_admin  # noqa: E402,F401  (registers the allocation models)

@@ -26,5 +26,6 @@ urlpatterns = [
     path("invitations/<int:pk>/accept/", api.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decline/", api.InvitationDeclineView.as_view(), name="invitation-decline"),
     path("invitations/<int:pk>/cancel/", api.InvitationCancelView.as_view(), name="invitation-cancel"),
+    path("", include("teams.allocation.api_urls")),
     path("", include(router.urls)),
 ]

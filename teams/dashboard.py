@@ -8,6 +8,7 @@ from marathon.dashboard import Card
 from marathon.models import User
 
 from . import selectors
+from .allocation import dashboard as allocation_cards
 from .models import Invitation, InvitationStatus, JoinRequest, RequestStatus
 
 
@@ -30,6 +31,7 @@ def cards(user, edition) -> list[Card]:
                                   invitations) % {"count": invitations},
                     url=reverse("teams:my_requests"), action=_("Answer"), count=invitations,
                     urgent=True))
+            result += allocation_cards.student_card(user, edition)
     if user.status in User.SUPERVISOR_STATUSES or user.is_staff:
         waiting = JoinRequest.objects.filter(
             status=RequestStatus.PENDING, team__in=selectors._supervised_team_ids(user)).count()
@@ -39,4 +41,6 @@ def cards(user, edition) -> list[Card]:
                 text=ngettext("%(count)d student waits for your answer.",
                               "%(count)d students wait for your answer.", waiting) % {"count": waiting},
                 url=reverse("teams:my_requests"), action=_("Decide"), count=waiting, urgent=True))
+    if edition is not None:
+        result += allocation_cards.office_card(user, edition)
     return result

@@ -77,3 +77,16 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.team} invites {self.student}"
+
+
+from .allocation.models import (  # noqa: E402,F401  (models of the allocation live in the teams app)
+    AllocationPlacement,
+    AllocationRun,
+    AllocationSettings,
+    AllocationTeamResult,
+    Preference,
+    PreferenceList,
+    RunStatus,
+    SupervisorChoice,
+    SupervisorDecision,
+)

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "teams"
 urlpatterns = [
     path("", views.team_list, name="list"),
+    path("", include("teams.allocation.urls")),
     path("mine/", views.my_team, name="mine"),
     path("requests/", views.my_requests, name="my_requests"),
     path("<int:pk>/", views.team_detail, name="detail"),
