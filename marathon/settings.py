@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "evaluation",
     "mobility",
     "projects.outcomes",
+    "industry",
     "reports",
     "django.contrib.admin",
     "django.contrib.auth",
