@@ -24,6 +24,7 @@ api_v1 = [
     path("evaluation/", include("evaluation.api_urls")),
     path("", include("mobility.api_urls")),
     path("", include("projects.outcomes.api_urls")),
+    path("", include("industry.api_urls")),
     path("", include("reports.api_urls")),
     path("", include(router.urls)),
 ]
@@ -42,6 +43,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("mobility/", include("mobility.urls")),
     path("outcomes/", include("projects.outcomes.urls")),
+    path("industry/", include("industry.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
