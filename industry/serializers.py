@@ -125,8 +125,9 @@ class InternshipDetailSerializer(InternshipListSerializer):
 class InternshipCreateSerializer(serializers.ModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     mode = WorkModeField(required=False)
-    degree_levels = serializers.ListField(child=serializers.ChoiceField(choices=DegreeLevel.choices),
-                                          required=False)
+    # Checked by the service against DegreeLevel (a second enum of the same values upsets the schema).
+    degree_levels = serializers.ListField(child=serializers.CharField(max_length=20), required=False,
+                                          help_text="Any of: " + ", ".join(DegreeLevel.values))
     host_organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
