@@ -21,7 +21,6 @@ from marathon.models import AuditEntry, Notification
 from projects.models import ProjectStatus
 from tests.factories import (
     EditionFactory,
-    OrganisationFactory,
     ProjectFactory,
     ScientificAreaFactory,
     UniversityFactory,
