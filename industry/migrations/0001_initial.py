@@ -170,7 +170,7 @@ class Migration(migrations.Migration):
                 ('evidence_type', models.CharField(blank=True, max_length=100)),
                 ('effect', models.TextField(verbose_name='effect')),
                 ('effect_figure', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='effect figure')),
-                ('effect_unit', models.CharField(blank=True, help_text='E.g. EUR a year, % energy.', max_length=40, verbose_name='unit')),
+                ('effect_unit', models.CharField(blank=True, help_text='E.g. EUR a year, or percent of energy saved.', max_length=40, verbose_name='unit')),
                 ('recorded_side', models.CharField(choices=[('supervisors', 'Supervisors'), ('customer', 'Customer')], max_length=20)),
                 ('status', models.CharField(choices=[('pending', 'Awaiting confirmation'), ('confirmed', 'Confirmed')], db_index=True, default='pending', max_length=20, verbose_name='status')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True)),
