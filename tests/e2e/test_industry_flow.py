@@ -139,3 +139,48 @@ def test_customer_offers_internship_two_students_apply_one_is_accepted(page: Pag
     click_nav(page, "#nav-profile")
     expect(page.locator("#profile-internships")).to_contain_text("Bearing test lab internship")
     assert InternshipApplication.objects.get(pk=other.pk).status == ApplicationStatus.SUBMITTED
+
+
+def test_claim_is_approved_then_implementation_is_recorded_and_confirmed(page: Page, live_url, office, professor):
+    from industry import services
+    from industry.models import Implementation, ImplementationStatus
+    from tests.industry.factories import ResearchTaskFactory
+
+    organisation = OrganisationFactory(name="Baltic Optics AB")
+    claimant = UserFactory(status="industry", full_name="Clara Claimant", university=None, country="SE")
+    task = ResearchTaskFactory(organisation=organisation, desired_edition=EditionFactory())
+    project = services.adopt_task(task=task, actor=professor,
+                                  project_data=services.project_data_from_task(task)).project
+
+    login_in_browser(page, live_url, claimant)
+    click_nav(page, "#nav-claim")
+    page.select_option("#claim-form select[name=organisation]", str(organisation.pk))
+    page.fill("#claim-form input[name=note]", "Head of R&D")
+    page.click("#claim-form button[type=submit]")
+    expect(page.locator(".alert-success")).to_contain_text("sent to the programme office")
+    logout_in_browser(page)
+
+    login_in_browser(page, live_url, office)
+    click_nav(page, "#nav-representatives")
+    page.locator(".approve-claim").click()
+    expect(page.locator("#no-claims")).to_be_visible()
+    logout_in_browser(page)
+
+    login_in_browser(page, live_url, claimant)
+    page.goto(f"{live_url}/industry/projects/{project.pk}/")
+    page.click("details summary")
+    page.fill("#implementation-form input[name=what]", "Lens coating process")
+    page.fill("#implementation-form input[name=where]", "Plant Riga")
+    page.fill("#implementation-form input[name=implemented_on]", "2026-03-01")
+    page.fill("#implementation-form input[name=evidence_link]", "https://example.org/report")
+    page.fill("#implementation-form textarea[name=effect]", "Fewer rejects.")
+    page.click("#implementation-form button[type=submit]")
+    expect(page.locator(".alert-success")).to_contain_text("the other side will confirm it")
+    expect(page.locator("#follow-implementations")).to_contain_text("Awaiting confirmation")
+    logout_in_browser(page)
+
+    login_in_browser(page, live_url, professor)
+    page.goto(f"{live_url}/industry/projects/{project.pk}/")
+    page.locator(".confirm-implementation").click()
+    expect(page.locator(".alert-success")).to_contain_text("counts in the statistics")
+    assert Implementation.objects.get().status == ImplementationStatus.CONFIRMED
