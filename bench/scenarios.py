@@ -346,3 +346,32 @@ _build_before_workspace = build
 
 def build(write_count: int = 200) -> list[Scenario]:  # noqa: F811 - extends the list above
     return _build_before_workspace(write_count) + [workspace_page(), journal_page(), at_risk_dashboard()]
+# --- industry (issue 15): the task catalogue and the internship list ---------------------------
+TASK_SEARCH_WORDS = ["steel", "hydrogen", "sensor", "corrosion", "battery", "speech", "coating", "grid"]
+
+
+def task_catalogue_page() -> Scenario:
+    name = "industry task catalogue (filtered + search)"
+    path = first_url(["industry:task_catalogue"])
+    if path is None or model("industry", "ResearchTask") is None:
+        return unavailable(name, "page", "professor", PAGE_MS, "no industry app")
+    areas = list(ScientificArea.objects.values_list("pk", flat=True))
+    queries = [f"q={word}" + (f"&area={areas[i % len(areas)]}" if areas and i % 2 else "")
+               for i, word in enumerate(TASK_SEARCH_WORDS)]
+    return Scenario(name, "page", "professor", PAGE_MS, requests=[{"path": f"{path}?{q}"} for q in ["", *queries]])
+
+
+def internship_list_page() -> Scenario:
+    name = "industry internship list"
+    path = first_url(["industry:internship_list"])
+    if path is None or model("industry", "Internship") is None:
+        return unavailable(name, "page", "student", PAGE_MS, "no industry app")
+    return Scenario(name, "page", "student", PAGE_MS,
+                    requests=[{"path": path}, *({"path": f"{path}?page={n}"} for n in range(2, 6))])
+
+
+_build_before_industry = build
+
+
+def build(write_count: int = 200) -> list[Scenario]:  # noqa: F811 - extends the list above (append-only file)
+    return [*_build_before_industry(write_count), task_catalogue_page(), internship_list_page()]

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "evaluation",
     "mobility",
     "projects.outcomes",
+    "industry",
     "reports",
     "workspace",
     "django.contrib.admin",

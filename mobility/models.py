@@ -195,6 +195,14 @@ class Mobility(models.Model):
     certificate_reminder_sent_at = models.DateTimeField(
         _("certificate reminder sent"), null=True, blank=True)
 
+    # Where the stay really happens when it is not the host university itself (e.g. an internship
+    # at a company site): the grant distance is then measured to these coordinates.
+    host_site_name = models.CharField(_("host site"), max_length=200, blank=True)
+    host_site_latitude = models.DecimalField(_("host site latitude"), max_digits=9, decimal_places=6,
+                                             null=True, blank=True)
+    host_site_longitude = models.DecimalField(_("host site longitude"), max_digits=9, decimal_places=6,
+                                              null=True, blank=True)
+
     class Meta:
         ordering = ["-planned_start", "-id"]
         verbose_name = _("mobility")
@@ -239,6 +247,17 @@ class Mobility(models.Model):
 
     def __str__(self):
         return f"{self.participant} → {self.host_university.short_name} ({date_format(self.planned_start)})"
+
+    @property
+    def grant_host(self):
+        """What the grant's distance and country are measured to: the host site when one is set
+        (same country as the host university), else the host university."""
+        if self.host_site_latitude is None or self.host_site_longitude is None:
+            return self.host_university
+        from types import SimpleNamespace
+
+        return SimpleNamespace(latitude=self.host_site_latitude, longitude=self.host_site_longitude,
+                               country=self.host_university.country)
 
     def get_absolute_url(self):
         return reverse("mobility:detail", args=[self.pk])

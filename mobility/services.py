@@ -307,7 +307,7 @@ def send_certificate_reminder(*, mobility_id: int) -> bool:
 def store_grant(mobility: Mobility) -> None:
     """Compute the grant with today's rate tables and store it on the record (not saved)."""
     estimate = estimate_grant(
-        home=mobility.home_university, host=mobility.host_university, kind=mobility.kind,
+        home=mobility.home_university, host=mobility.grant_host, kind=mobility.kind,
         start=mobility.planned_start, end=mobility.planned_end, green=mobility.green_travel,
         call_year=mobility.erasmus_call_year)
     funded = mobility.funding_source == FundingSource.ERASMUS

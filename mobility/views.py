@@ -138,7 +138,7 @@ def mobility_detail(request, pk):
     live_estimate = None
     if mobility.status == MobilityStatus.DRAFT or not mobility.grant_computed_at:
         live_estimate = estimate_grant(
-            home=mobility.home_university, host=mobility.host_university, kind=mobility.kind,
+            home=mobility.home_university, host=mobility.grant_host, kind=mobility.kind,
             start=mobility.planned_start, end=mobility.planned_end, green=mobility.green_travel,
             call_year=mobility.erasmus_call_year)
     history = AuditEntry.objects.filter(

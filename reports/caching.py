@@ -88,6 +88,7 @@ def cached_statistics(*, year_from: int, year_to: int) -> Statistics:
 # --- what invalidates --------------------------------------------------------------------------
 def counted_models() -> list:
     """Every model whose rows the statistics read (see reports.statistics)."""
+    from industry.models import Implementation
     from marathon.models import Edition, ScientificArea, University, User
     from mobility.models import Mobility
     from projects.models import Membership, Project, Team
@@ -99,7 +100,7 @@ def counted_models() -> list:
     )
 
     return [Edition, ScientificArea, University, User, Mobility, Membership, Project, Team,
-            ConferenceParticipation, GrantApplication, Publication, PublicationAuthor]
+            ConferenceParticipation, GrantApplication, Publication, PublicationAuthor, Implementation]
 
 
 def counted_relations() -> list:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 FIGURES = [
     "participants", "projects", "joint_publications", "grant_applications", "conferences",
-    "erasmus_mobility_grants",
+    "erasmus_mobility_grants", "implementations",
 ]
 
 LABELS = {
@@ -16,6 +16,7 @@ LABELS = {
     "grant_applications": _("Applications for international grants"),
     "conferences": _("International conferences"),
     "erasmus_mobility_grants": _("ERASMUS+ mobility grants"),
+    "implementations": _("Implementations of results at customers"),
 }
 
 # Column headings and chart labels.
@@ -26,6 +27,7 @@ SHORT_LABELS = {
     "grant_applications": _("Grant applications"),
     "conferences": _("Conferences"),
     "erasmus_mobility_grants": _("ERASMUS+ grants"),
+    "implementations": _("Implementations"),
 }
 
 # Column titles of the breakdown tables in exports (the statistics rows' keys → a heading).
@@ -56,6 +58,7 @@ BLOCK_LABELS = {
     "grant_applications": _("applications for international grants"),
     "conferences": _("international conferences"),
     "erasmus_mobility_grants": _("ERASMUS+ mobility grants"),
+    "implementations": _("implementations of results at customers"),
 }
 
 DEFINITIONS = {
@@ -82,6 +85,10 @@ DEFINITIONS = {
     "erasmus_mobility_grants": _(
         "Mobilities funded by ERASMUS+ whose status is approved, in progress or completed, "
         "counted in the year of their planned start."),
+    "implementations": _(
+        "Implementations of project results at industry customers, recorded by the project's "
+        "supervisors or the customer and confirmed by the other side, counted in the year the "
+        "result was put to use."),
 }
 
 

@@ -142,7 +142,7 @@ def build_pdf(stats: Statistics, on_progress: Progress = _noop) -> bytes:
     pdf.cell(0, 8, text(_("By year")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, "B", 7.5)
     headings = [_("Year"), *(str(SHORT_LABELS[name]) for name in FIGURES)]
-    widths = [16, *([29] * len(FIGURES))]
+    widths = [16, *([174 // len(FIGURES)] * len(FIGURES))]
     for heading, width in zip(headings, widths, strict=True):
         pdf.cell(width, 7, text(heading), border=1, align="C")
     pdf.ln()

@@ -33,6 +33,7 @@ class YearRowSerializer(serializers.Serializer):
     grant_applications = serializers.IntegerField()
     conferences = serializers.IntegerField()
     erasmus_mobility_grants = serializers.IntegerField()
+    implementations = serializers.IntegerField()
 
 
 class StatsSerializer(serializers.Serializer):
@@ -48,6 +49,7 @@ class StatsSerializer(serializers.Serializer):
             "grant_applications": serializers.IntegerField(),
             "conferences": serializers.IntegerField(),
             "erasmus_mobility_grants": serializers.IntegerField(),
+            "implementations": serializers.IntegerField(),
             "by_year": YearRowSerializer(many=True),
         }
 

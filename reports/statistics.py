@@ -17,6 +17,7 @@ from django.db.models import CharField, Count, Value
 from django.db.models.functions import Cast, Concat, ExtractYear, Lower
 from django_countries import countries
 
+from industry.selectors import implementations_by_year
 from marathon.models import ScientificArea, University, User
 from mobility.models import GRANTED_STATUSES, FundingSource, Mobility
 from projects.models import Membership, Project, ProjectStatus, Team
@@ -45,6 +46,7 @@ class Statistics:
     grant_applications: int = 0
     conferences: int = 0
     erasmus_mobility_grants: int = 0
+    implementations: int = 0
     by_year: list[dict] = field(default_factory=list)
     by_university: list[dict] = field(default_factory=list)
     by_country: list[dict] = field(default_factory=list)
@@ -228,6 +230,7 @@ def _outcomes(year_from: int, year_to: int) -> dict:
             "university": _grouped(mobilities, "home_university"),
             "country": _grouped(mobilities, "home_university__country"),
         },
+        "implementations": {"year": implementations_by_year(year_from, year_to)},
     }
 
 
@@ -247,6 +250,7 @@ def compute_statistics(*, year_from: int, year_to: int) -> Statistics:
         grant_applications=sum(outcomes["grant_applications"]["year"].values()),
         conferences=outcomes["conferences"]["total"] or 0,
         erasmus_mobility_grants=sum(outcomes["erasmus_mobility_grants"]["year"].values()),
+        implementations=sum(outcomes["implementations"]["year"].values()),
     )
     stats.partner_universities = sorted(
         universities[pk].name for pk in people["by_university"]
@@ -266,7 +270,8 @@ def _by_year(year_from, year_to, people, outcomes) -> list[dict]:
         "participants": people["by_year"].get(year, (0, 0))[0],
         "projects": people["by_year"].get(year, (0, 0))[1],
         **{name: outcomes[name]["year"].get(year, 0) for name in
-           ("joint_publications", "grant_applications", "conferences", "erasmus_mobility_grants")},
+           ("joint_publications", "grant_applications", "conferences", "erasmus_mobility_grants",
+            "implementations")},
     } for year in range(year_from, year_to + 1)]
 
 

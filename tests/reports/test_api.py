@@ -9,7 +9,7 @@ from tests.reports.conftest import add_mobility, add_project
 pytestmark = pytest.mark.django_db
 
 FIGURE_KEYS = ["participants", "projects", "joint_publications", "grant_applications", "conferences",
-               "erasmus_mobility_grants"]
+               "erasmus_mobility_grants", "implementations"]
 
 
 def api_for(user=None) -> APIClient:
@@ -28,9 +28,10 @@ def test_stats_has_exactly_the_issue_shape(world):
     assert body["from"] == 2018 and body["to"] == 2020
     assert body["partner_universities"] == ["TU Graz"]
     assert body["scientific_areas"] == ["Energy"]
-    assert [body[key] for key in FIGURE_KEYS] == [2, 1, 1, 0, 0, 1]
+    assert [body[key] for key in FIGURE_KEYS] == [2, 1, 1, 0, 0, 1, 0]
     assert body["by_year"][0] == {"year": 2018, "participants": 0, "projects": 0, "joint_publications": 0,
-                                  "grant_applications": 0, "conferences": 0, "erasmus_mobility_grants": 1}
+                                  "grant_applications": 0, "conferences": 0, "erasmus_mobility_grants": 1,
+                                  "implementations": 0}
 
 
 @pytest.mark.parametrize("query, field", [
@@ -49,7 +50,7 @@ def test_stats_query_count_constant(world, django_assert_num_queries):
     for rows in (1, 5):
         for _ in range(rows):
             add_project(world, students=[world.graz])
-        with django_assert_num_queries(12):  # a cache miss: the statistics' 12 queries
+        with django_assert_num_queries(13):  # a cache miss: the statistics' 13 queries
             api_for().get("/api/v1/stats/?from=2018&to=2020")
 
 

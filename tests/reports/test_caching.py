@@ -155,5 +155,5 @@ def test_unreachable_cache_still_gives_figures(world, monkeypatch):
 def test_a_process_local_cache_is_not_used(world, settings, django_assert_num_queries):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cached()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         cached()

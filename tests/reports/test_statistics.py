@@ -20,9 +20,10 @@ def test_empty_range_gives_zeros_and_a_row_per_year(world):
     assert result.summary() == {
         "from": 2018, "to": 2020, "partner_universities": [], "scientific_areas": [],
         "participants": 0, "projects": 0, "joint_publications": 0, "grant_applications": 0,
-        "conferences": 0, "erasmus_mobility_grants": 0,
+        "conferences": 0, "erasmus_mobility_grants": 0, "implementations": 0,
         "by_year": [{"year": y, "participants": 0, "projects": 0, "joint_publications": 0,
-                     "grant_applications": 0, "conferences": 0, "erasmus_mobility_grants": 0}
+                     "grant_applications": 0, "conferences": 0, "erasmus_mobility_grants": 0,
+                     "implementations": 0}
                     for y in (2018, 2019, 2020)],
     }
 
@@ -173,7 +174,7 @@ def test_statistics_query_count_is_constant(world, django_assert_num_queries, ro
     _populate(world, rows)
     # people rows, author rows, applicant rows, 4 conference and 3 mobility aggregates,
     # universities, areas
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         result = stats()
     assert result.projects == rows
 

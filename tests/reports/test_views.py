@@ -90,7 +90,7 @@ def test_statistics_page_query_count_constant(world, login, django_assert_num_qu
         add_project(world, students=[world.graz])
     client = login(UserFactory(is_staff=True))
     # editions span, 12 statistics queries (a cache miss), the user's recent exports
-    with django_assert_num_queries(PAGE_BASE + 14):
+    with django_assert_num_queries(PAGE_BASE + 15):
         client.get("/reports/")
 
 
@@ -106,7 +106,7 @@ def test_statistics_page_default_range_spans_editions_within_bounds(world, login
 def test_public_summary_query_count_constant(world, client, django_assert_num_queries, rows):
     for _ in range(rows):
         add_project(world, students=[world.graz])
-    with django_assert_num_queries(1 + 12):  # editions span + the statistics (a cache miss)
+    with django_assert_num_queries(1 + 13):  # editions span + the statistics (a cache miss)
         assert client.get("/reports/summary/").status_code == 200
 
 
