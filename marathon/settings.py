@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "mobility",
     "projects.outcomes",
     "reports",
+    "certificates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -248,6 +249,13 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 EXPORT_ROOT = Path(env("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# Certificates: the programme's Ed25519 signing key (PEM or base64) or a file holding it, and the
+# public keys of earlier signing keys (comma-separated), so certificates signed before a rotation
+# still verify. With DEBUG on and no key, a development key is generated under var/.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", "")
+CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", "")
+CERTIFICATE_VERIFY_KEYS = env("CERTIFICATE_VERIFY_KEYS", "")
+CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", "SPM")
 # Upper bound on the age of cached statistics (they are also invalidated on every counted write).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
 

@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("mobility.api_urls")),
     path("", include("projects.outcomes.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("certificates.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -43,6 +44,7 @@ urlpatterns = [
     path("mobility/", include("mobility.urls")),
     path("outcomes/", include("projects.outcomes.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("certificates.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

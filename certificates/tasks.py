@@ -1,0 +1,10 @@
+"""Celery tasks of the certificates: thin wrappers around certificates.services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="certificates.issue_certificates", acks_late=True)
+def issue_certificates(run_id: int) -> str:
+    return services.run_issue(run_id=run_id)
