@@ -2,7 +2,6 @@
 people (bulk issuing reads 10,000 people in batches). The data are language-neutral codes and
 names; the PDF and the verify page print the labels in EN and RU."""
 
-import math
 from collections import defaultdict
 
 from django.apps import apps
@@ -59,7 +58,8 @@ def _result_entries(edition: Edition, cert_settings: CertificateSettings) -> dic
         if cert_settings.result_display == ResultDisplay.RANK:
             entries[row["team"]] = {"rank": rank, "of": total}
         else:
-            band = next((f"top_{p}" for p in (10, 25, 50) if rank <= max(1, math.ceil(total * p / 100))), None)
+            # A band only where it is true: rank 1 of 2 is in the top half, not the top 10 %.
+            band = next((f"top_{p}" for p in (10, 25, 50) if rank * 100 <= total * p), None)
             if band:
                 entries[row["team"]] = {"band": band, "of": total}
     return entries

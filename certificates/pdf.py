@@ -7,7 +7,10 @@ text states exactly those data."""
 import io
 import json
 import logging
+import os
+import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.utils import translation
@@ -28,14 +31,46 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _new_pdf(title: str):
+# Latin, Latin-1/Extended, Greek, Cyrillic, general punctuation, €, №: what certificates print.
+SUBSET_RANGES = [(0x20, 0x7E), (0xA0, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF),
+                 (0x2010, 0x205E), (0x20AC, 0x20AC), (0x2116, 0x2116)]
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+def _in_subset(text: str) -> bool:
+    return all(any(low <= ord(char) <= high for low, high in SUBSET_RANGES) for char in text if char not in "\n\r\t")
+
+
+@cache
+def _subset_font(name: str) -> str:
+    """A copy of the DejaVu font with only the scripts above, made once per process in a local
+    temporary directory: parsing the full font took most of the time of every PDF (bulk issuing
+    renders thousands). Text with other characters uses the full font."""
+    from fontTools import subset
+
+    target = Path(tempfile.gettempdir()) / f"marathon-certificates-{os.getuid()}-{name}"
+    if not target.exists():
+        options = subset.Options()
+        options.layout_features = ["*"]
+        font = subset.load_font(str(FONT_DIR / name), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[c for low, high in SUBSET_RANGES for c in range(low, high + 1)])
+        subsetter.subset(font)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        subset.save_font(font, str(partial), options)
+        partial.replace(target)  # atomic: parallel workers never read a half-written file
+    return str(target)
+
+
+def _new_pdf(title: str, text: str = ""):
     from fpdf import FPDF
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    small = _in_subset(text)
+    for style, name in FONT_FILES.items():
+        pdf.add_font("DejaVu", style, _subset_font(name) if small else str(FONT_DIR / name))
     pdf.set_title(title)
     pdf.set_creator("Project Marathon portal")
     return pdf
@@ -107,7 +142,7 @@ def _page(pdf, data: dict, signature: str, key_id: str, qr: bytes) -> None:
 def build_certificate_pdf(*, canonical: str, signature: str, key_id: str) -> bytes:
     data = json.loads(canonical)
     qr = qr_png(data["verify_url"])
-    pdf = _new_pdf(f"{data['number']} — {data['participant']['name']}")
+    pdf = _new_pdf(f"{data['number']} — {data['participant']['name']}", canonical)
     for language in LANGUAGES:
         with translation.override(language):
             _page(pdf, data, signature, key_id, qr)

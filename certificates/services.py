@@ -168,9 +168,10 @@ def resume_run(*, run: IssueRun, actor: User) -> IssueRun:
 def run_issue_batch(*, run_id: int) -> bool:
     """Issue the next batch of a run; True while more remain. The batch and the run's cursor
     commit together, so a killed worker loses at most an uncommitted batch, and a duplicate or
-    re-delivered task skips people already issued (checked under the settings row's lock)."""
+    re-delivered task skips people already issued (checked under the settings row's lock).
+    The PDFs are rendered afterwards by their own task (or on first download)."""
     with transaction.atomic():
-        run = IssueRun.objects.select_for_update().select_related("edition", "started_by").get(pk=run_id)
+        run = IssueRun.objects.select_for_update(of=("self",)).select_related("edition", "started_by").get(pk=run_id)
         if run.is_finished:
             return False
         ids = list(content.eligible_person_ids(run.edition).filter(pk__gt=run.cursor)[:batch_size()])
@@ -180,14 +181,13 @@ def run_issue_batch(*, run_id: int) -> bool:
         run.processed = min(run.total, run.processed + len(ids)) if ids else run.total
         run.issued += len(issued)
         run.save(update_fields=["status", "cursor", "processed", "issued"])
-    for certificate in Certificate.objects.filter(edition_id=run.edition_id, pdf="").order_by("pk")[:batch_size()]:
-        store_pdf(certificate)
     if ids:
         return True
-    if Certificate.objects.filter(edition_id=run.edition_id, pdf="").exists():
-        return True
     with transaction.atomic():
-        IssueRun.objects.filter(pk=run_id).update(status=RunStatus.DONE, finished_at=timezone.now())
+        finished = (IssueRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE)
+                    .update(status=RunStatus.DONE, finished_at=timezone.now()))
+        if not finished:  # a duplicate task finished it first
+            return False
         run.refresh_from_db()
         record_audit(actor=run.started_by, action="certificates.bulk_issue_finished", target=run,
                      changes={"issued": run.issued})
@@ -197,7 +197,28 @@ def run_issue_batch(*, run_id: int) -> bool:
                             "message": _("%(count)d certificates of %(edition)s were issued.")
                             % {"count": run.issued, "edition": run.edition.title}},
                    url=reverse("certificates:run", args=[run.pk]))
+        transaction.on_commit(lambda: enqueue_pdfs(run.edition_id))
     return False
+
+
+def enqueue_pdfs(edition_id: int) -> None:
+    from .tasks import render_certificate_pdfs
+
+    try:
+        render_certificate_pdfs.apply_async(args=[edition_id], retry=False)
+    except Exception:  # broker down: each PDF is rendered on its first download instead
+        logger.warning("Could not enqueue PDF rendering for edition %s.", edition_id, exc_info=True)
+
+
+def render_missing_pdfs(*, edition_id: int, limit: int | None = None) -> int:
+    """Render and store the PDFs that are still missing (after a bulk run), oldest first. Issuing
+    does not wait for them: a PDF missing at download time is rendered then (`pdf_bytes`)."""
+    rendered = 0
+    missing = Certificate.objects.filter(edition_id=edition_id, pdf="").order_by("pk")
+    for certificate in missing[:limit] if limit else missing.iterator():
+        store_pdf(certificate)
+        rendered += 1
+    return rendered
 
 
 def run_issue(*, run_id: int) -> str:
