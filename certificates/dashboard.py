@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from evaluation.models import ResultSnapshot
 from marathon.dashboard import Card
 
 from .models import Certificate, CertificateStatus
@@ -19,8 +20,6 @@ def cards(user, edition) -> list[Card]:
                           "You have %(count)d certificates to download and share.", count) % {"count": count},
             url=reverse("certificates:mine"), action=_("Open my certificates"), count=count))
     if user.is_staff:
-        from evaluation.models import ResultSnapshot
-
         waiting = (ResultSnapshot.objects.exclude(commission__edition__certificate_runs__status="done")
                    .values_list("commission__edition__year", flat=True).order_by("-commission__edition__year").first())
         if waiting:

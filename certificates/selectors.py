@@ -1,5 +1,7 @@
 """Reads: whose certificates, verification look-ups, the portfolio's contents."""
 
+import re
+
 from django.apps import apps
 from django.db.models import QuerySet
 
@@ -11,6 +13,8 @@ from projects.outcomes.models import ConferenceParticipation, Publication
 from . import signing
 from .content import _internships
 from .models import Certificate, IssueRun
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def certificates_of(user: User) -> QuerySet[Certificate]:
@@ -38,8 +42,8 @@ def certificate_visible_to(user: User, pk: int) -> Certificate | None:
 
 def certificate_by_code(code: str) -> Certificate | None:
     """One query, no joins: the verify page's fast path."""
-    if not code or len(code) > 64:
-        return None
+    if not CODE_PATTERN.fullmatch(code or ""):
+        return None  # not a code we could have issued: no query, never a database error
     return (Certificate.objects.only("code", "number", "canonical", "data", "signature", "key_id", "status",
                                      "revoked_reason", "revoked_at", "issued_at")
             .filter(code=code).first())

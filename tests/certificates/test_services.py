@@ -16,8 +16,8 @@ from certificates.models import Certificate, CertificateSettings, IssueRun, RunS
 from certificates.pdf import build_certificate_pdf, verify_pdf
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
-from tests.certificates.conftest import past_edition
 from tests import factories
+from tests.certificates.conftest import past_edition
 
 
 @pytest.fixture(autouse=True)
@@ -257,16 +257,15 @@ def test_verify_pdf_accepts_the_issued_pdf(marathon, office):
 
 def test_verify_pdf_rejects_altered_printed_data(marathon, office):
     certificate = issue(marathon, office)
-    altered = dict(certificate.data, participant={"name": "Mallory Forger", "university": "Graz University of Technology"})
+    altered = dict(certificate.data,
+                   participant={"name": "Mallory Forger", "university": "Graz University of Technology"})
     # The printed text says another name, the attached signed data are the original ones.
     forged = build_certificate_pdf(canonical=signing.canonical_json(altered), signature=certificate.signature,
                                    key_id=certificate.key_id)
     assert verify_pdf(forged).status == "invalid"
-    from certificates import pdf as pdf_module
+    # The forged file above carries (unsigned) altered data; now attach the original signed data.
     payload = json.dumps({"canonical": certificate.canonical, "signature": certificate.signature,
                           "key_id": certificate.key_id})
-    original_embed = pdf_module.build_certificate_pdf
-    assert original_embed  # the forged file above carries the altered data; now the reverse case:
     swapped = _with_attachment(forged, payload)
     check = verify_pdf(swapped)
     assert check.status == "invalid" and "printed text" in check.reasons[0]
