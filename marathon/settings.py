@@ -256,6 +256,8 @@ CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", "")
 CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", "")
 CERTIFICATE_VERIFY_KEYS = env("CERTIFICATE_VERIFY_KEYS", "")
 CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", "SPM")
+# People per transaction of a bulk issue run (the run's cursor advances per batch).
+CERTIFICATE_BATCH_SIZE = env_int("CERTIFICATE_BATCH_SIZE", 200)
 # Upper bound on the age of cached statistics (they are also invalidated on every counted write).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
 
