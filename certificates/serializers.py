@@ -28,6 +28,8 @@ class CertificateSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year")
     person = serializers.CharField(source="person.full_name")
     verify_url = serializers.CharField(source="data.verify_url")
+    role = serializers.CharField(help_text="student, team_lead, supervisor, expert or visiting_professor")
+    status = serializers.CharField(help_text="issued or revoked")
 
     class Meta:
         model = Certificate
@@ -45,6 +47,7 @@ class RunInputSerializer(serializers.Serializer):
 
 class RunSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year")
+    status = serializers.CharField(help_text="pending, running, done or failed")
 
     class Meta:
         model = IssueRun
