@@ -322,3 +322,23 @@ def test_portfolio_private_by_default_and_toggle_audited(marathon):
     assert AuditEntry.objects.filter(action="certificates.portfolio_visibility").count() == 1
     with pytest.raises(PermissionDenied):
         services.set_portfolio_public(user=student, actor=marathon["student2"], public=False)
+
+
+def test_development_key_generated_under_var_when_debug(settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(signing, "DEV_KEY_PATH", tmp_path / "var" / "dev-key.pem")
+    settings.CERTIFICATE_SIGNING_KEY, settings.DEBUG = "", True
+    signature, key_id = signing.sign("{}")
+    assert (tmp_path / "var" / "dev-key.pem").exists()
+    assert signing.verify("{}", signature, key_id) is True
+    assert signing.sign("{}")[1] == key_id  # the same key next time
+
+
+def test_signing_key_read_from_file(settings, tmp_path):
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / "key.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    settings.CERTIFICATE_SIGNING_KEY, settings.CERTIFICATE_SIGNING_KEY_FILE = "", str(path)
+    signature, key_id = signing.sign('{"a":1}')
+    assert key_id == signing.key_id_of(key.public_key())
+    assert signing.verify('{"a":1}', signature, key_id) is True

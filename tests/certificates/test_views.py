@@ -202,3 +202,24 @@ def test_home_card_for_holder(marathon, office):
     issue(marathon, office)
     body = client_for(marathon["student"]).get(reverse("home")).content.decode()
     assert 'id="card-certificates-mine"' in body
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_my_certificates_page_query_count(marathon, office, count, django_assert_num_queries):
+    from certificates.models import CertificateSettings
+    from tests.certificates.conftest import past_edition, publish
+
+    student = marathon["student"]
+    issue(marathon, office)
+    for year in range(2040, 2040 + count - 1):  # one certificate per edition
+        edition = past_edition(year)
+        team = factories.approved_project_with_team(edition=edition).team
+        factories.MembershipFactory(team=team, user=student)
+        publish(edition, [team])
+        CertificateSettings.objects.get_or_create(edition=edition)
+        services.issue_certificate(person=student, edition=edition, actor=office)
+    client = client_for(student)
+    client.get("/certificates/")
+    with django_assert_num_queries(5):
+        response = client.get("/certificates/")
+    assert response.content.decode().count('id="download-') == count
