@@ -72,6 +72,7 @@ lint: $(VENV)/.installed
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=marathon.example \
+	  CERTIFICATE_SIGNING_KEY=$$(head -c 32 /dev/urandom | base64) \
 	  SITE_URL=https://marathon.example $(PY) manage.py check --deploy --fail-level WARNING
 
 compose-check: $(VENV)/.installed

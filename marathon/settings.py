@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "industry",
     "reports",
     "workspace",
+    "certificates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -330,6 +331,15 @@ EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 # A running export reports a heartbeat at every progress step; with none for this long its worker
 # is taken for dead and a re-delivered task takes the job over.
 EXPORT_HEARTBEAT_TIMEOUT = env_int("EXPORT_HEARTBEAT_TIMEOUT", 120)
+# Certificates: the programme's Ed25519 signing key (PEM or base64) or a file holding it, and the
+# public keys of earlier signing keys (comma-separated), so certificates signed before a rotation
+# still verify. With DEBUG on and no key, a development key is generated under var/.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", "")
+CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", "")
+CERTIFICATE_VERIFY_KEYS = env("CERTIFICATE_VERIFY_KEYS", "")
+CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", "SPM")
+# People per transaction of a bulk issue run (the run's cursor advances per batch).
+CERTIFICATE_BATCH_SIZE = env_int("CERTIFICATE_BATCH_SIZE", 200)
 # Upper bound on the age of cached statistics (they are also invalidated on every counted write).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
 

@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("industry.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("workspace.api_urls")),
+    path("", include("certificates.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("industry/", include("industry.urls")),
     path("reports/", include("reports.urls")),
     path("workspace/", include("workspace.urls")),
+    path("", include("certificates.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
