@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry, Notification, User
 
@@ -92,4 +93,21 @@ def update_profile(*, user: User, actor: User, data: dict) -> User:
         user.save()
         if changes:
             record_audit(actor=actor, action="profile.updated", target=user, changes=changes)
+    return user
+
+
+def set_preferred_language(*, user: User, language: str) -> User:
+    """Store the language `user` reads the portal, e-mails and exports in; audited."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the portal's languages.")})
+    if user.preferred_language == language:
+        return user
+    with transaction.atomic():
+        changes = {"preferred_language": [user.preferred_language, language]}
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        record_audit(actor=user, action="profile.language_changed", target=user, changes=changes)
     return user

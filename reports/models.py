@@ -35,6 +35,8 @@ class ExportJob(models.Model):
     # A name relative to settings.EXPORT_ROOT, never served directly (see reports.views.download).
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The requester's language: the file's headings, labels and area names are written in it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

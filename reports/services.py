@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marathon.models import User
@@ -31,8 +31,10 @@ def validate_year_range(year_from: int, year_to: int) -> None:
         raise ValidationError(errors)
 
 
-def start_export(*, actor: User, year_from: int, year_to: int, format: str) -> ExportJob:
-    """Create an export job and enqueue its generation after commit; audited. Office only."""
+def start_export(*, actor: User, year_from: int, year_to: int, format: str,
+                 language: str | None = None) -> ExportJob:
+    """Create an export job and enqueue its generation after commit; audited. Office only.
+    The file is written in `language`, by default the language the requester reads now."""
     if not actor.is_staff:
         raise PermissionDenied(_("Only the programme office can export statistics."))
     validate_year_range(year_from, year_to)
@@ -40,11 +42,19 @@ def start_export(*, actor: User, year_from: int, year_to: int, format: str) -> E
         raise ValidationError({"format": [_("Choose CSV, XLSX or PDF.")]})
     with transaction.atomic():
         job = ExportJob.objects.create(owner=actor, year_from=year_from, year_to=year_to,
-                                       format=format)
+                                       format=format, language=export_language(actor, language))
         record_audit(actor=actor, action="reports.export_started", target=job,
                      changes={"from": year_from, "to": year_to, "format": format})
         transaction.on_commit(lambda: enqueue_export(job.pk))
     return job
+
+
+def export_language(actor: User, language: str | None) -> str:
+    supported = dict(settings.LANGUAGES)
+    for candidate in (language, translation.get_language(), actor.preferred_language):
+        if candidate in supported:
+            return candidate
+    return settings.LANGUAGE_CODE
 
 
 def enqueue_export(job_id: int) -> None:
@@ -73,17 +83,18 @@ def run_export(*, job_id: int) -> str:
     if not claimed:
         return "finished-or-missing"
     job = ExportJob.objects.get(pk=job_id)
-    try:
-        stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
-        set_progress(job.pk, 40)
-        content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, 40 + p * 55 // 100))
-        file_name = f"export-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.{job.format}"
-        settings.EXPORT_ROOT.mkdir(parents=True, exist_ok=True)
-        (settings.EXPORT_ROOT / file_name).write_bytes(content)
-    except Exception as exc:
-        logger.exception("Export %s failed.", job.pk)
-        _fail(job.pk, _("The export failed: %(error)s") % {"error": exc.__class__.__name__})
-        return "failed"
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
+            set_progress(job.pk, 40)
+            content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, 40 + p * 55 // 100))
+            file_name = f"export-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.{job.format}"
+            settings.EXPORT_ROOT.mkdir(parents=True, exist_ok=True)
+            (settings.EXPORT_ROOT / file_name).write_bytes(content)
+        except Exception as exc:
+            logger.exception("Export %s failed.", job.pk)
+            _fail(job.pk, _("The export failed: %(error)s") % {"error": exc.__class__.__name__})
+            return "failed"
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, progress=100,
                                                file_name=file_name, finished_at=timezone.now())
     return "done"
