@@ -34,7 +34,7 @@ def validate_year_range(year_from: int, year_to: int) -> None:
 def start_export(*, actor: User, year_from: int, year_to: int, format: str,
                  language: str | None = None) -> ExportJob:
     """Create an export job and enqueue its generation after commit; audited. Office only.
-    The file is written in `language`, by default the language the requester reads now."""
+    The file is written in `language`, by default the requester's (their profile's) language."""
     if not actor.is_staff:
         raise PermissionDenied(_("Only the programme office can export statistics."))
     validate_year_range(year_from, year_to)
@@ -51,7 +51,7 @@ def start_export(*, actor: User, year_from: int, year_to: int, format: str,
 
 def export_language(actor: User, language: str | None) -> str:
     supported = dict(settings.LANGUAGES)
-    for candidate in (language, translation.get_language(), actor.preferred_language):
+    for candidate in (language, actor.preferred_language, translation.get_language()):
         if candidate in supported:
             return candidate
     return settings.LANGUAGE_CODE
