@@ -8,6 +8,7 @@ permission check for non-superusers would not hide them; leaving the models out 
 does."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .models import (
@@ -59,7 +60,7 @@ class CommissionMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(TranslationAdmin):  # name, guidance, level labels per language
     list_display = ["name", "edition", "weight", "scale_min", "scale_max", "required", "position"]
     list_filter = ["edition"]
     list_editable = ["position"]

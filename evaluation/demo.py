@@ -35,6 +35,43 @@ CRITERIA = [
     ("Results and outputs", 2, "Prototypes, data, publications, grant applications."),
     ("Presentation", 1, "Clarity of the report and the talk."),
 ]
+# The criteria in the partners' languages: (name, guidance) and the level labels.
+CRITERIA_TRANSLATIONS = {
+    "Scientific quality": {
+        "de": ("Wissenschaftliche Qualität", "Solidität der Methoden, Neuheit, Tiefe der Forschung."),
+        "es": ("Calidad científica", "Solidez de los métodos, originalidad, profundidad de la investigación."),
+        "ru": ("Научное качество", "Обоснованность методов, новизна, глубина исследования.")},
+    "Practical value for the customer": {
+        "de": ("Praktischer Nutzen für den Auftraggeber", "Wie nützlich die Ergebnisse für den Industriepartner sind."),
+        "es": ("Valor práctico para el cliente", "Utilidad de los resultados para el cliente industrial."),
+        "ru": ("Практическая ценность для заказчика", "Насколько результаты полезны индустриальному заказчику.")},
+    "International teamwork": {
+        "de": ("Internationale Teamarbeit", "Echte Zusammenarbeit über Universitäten und Länder hinweg."),
+        "es": ("Trabajo en equipo internacional", "Colaboración real entre universidades y países."),
+        "ru": ("Международная командная работа", "Реальное сотрудничество между университетами и странами.")},
+    "Results and outputs": {
+        "de": ("Ergebnisse und Leistungen", "Prototypen, Daten, Publikationen, Förderanträge."),
+        "es": ("Resultados y productos", "Prototipos, datos, publicaciones, solicitudes de financiación."),
+        "ru": ("Результаты", "Прототипы, данные, публикации, заявки на гранты.")},
+    "Presentation": {
+        "de": ("Präsentation", "Klarheit des Berichts und des Vortrags."),
+        "es": ("Presentación", "Claridad del informe y de la exposición."),
+        "ru": ("Презентация", "Ясность отчёта и доклада.")},
+}
+LEVEL_TRANSLATIONS = {
+    "de": ["Mangelhaft", "Ausreichend", "Gut", "Sehr gut", "Hervorragend"],
+    "es": ["Deficiente", "Suficiente", "Bien", "Muy bien", "Excelente"],
+    "ru": ["Плохо", "Удовлетворительно", "Хорошо", "Очень хорошо", "Отлично"],
+}
+
+
+def criterion_translations(name: str) -> dict:
+    values = CRITERIA_TRANSLATIONS.get(name, {})
+    return {**{f"name_{lang}": label for lang, (label, _guidance) in values.items()},
+            **{f"guidance_{lang}": guidance for lang, (_name, guidance) in values.items()},
+            **{f"level_labels_{lang}": labels for lang, labels in LEVEL_TRANSLATIONS.items()}}
+
+
 # email, name, status, university short name, group, chair, organisation
 MEMBERS = [
     ("chair@marathon.example", "Christian Chairman", User.Status.PROFESSOR, "TU Graz",
@@ -94,9 +131,10 @@ def _publish(commission: Commission) -> None:
 def _commission(edition: Edition, office: User) -> Commission:
     commission, _created = Commission.objects.get_or_create(edition=edition)
     for position, (name, weight, guidance) in enumerate(CRITERIA):
-        Criterion.objects.update_or_create(edition=edition, name=name, defaults={
-            "weight": weight, "guidance": guidance, "scale_min": 1, "scale_max": 5,
-            "level_labels": LEVELS, "required": True, "position": position})
+        Criterion.objects.update_or_create(edition=edition, name_en=name, defaults={
+            "weight": weight, "guidance_en": guidance, "scale_min": 1, "scale_max": 5,
+            "level_labels_en": LEVELS, "required": True, "position": position,
+            **criterion_translations(name)})
     for email, name, status, uni, group, chair, org in MEMBERS:
         university = University.objects.filter(short_name=uni).first() if uni else None
         organisation = Organisation.objects.filter(name=org).first() if org else None

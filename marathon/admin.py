@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     AuditEntry,
@@ -49,14 +50,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScientificArea)
-class ScientificAreaAdmin(admin.ModelAdmin):
+class ScientificAreaAdmin(TranslationAdmin):  # a field per language, English required
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(TranslationAdmin):
     list_display = ["year", "title", "team_formation_start", "team_formation_end",
                     "evaluation_end", "min_universities", "require_degree_mix"]
     list_filter = ["require_degree_mix"]

@@ -79,3 +79,26 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.JSONField()),
         help_text="Messages per field; a nested field (a list of objects) has its own errors per item.")
 
+
+def add_language_parameters(result, generator, request, public):
+    """drf-spectacular hook: every operation answers in the caller's language, chosen by
+    `?lang=` or the `Accept-Language` header (messages, errors and translated reference data)."""
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    parameters = [
+        {"in": "query", "name": "lang", "required": False, "schema": {"type": "string", "enum": codes},
+         "description": "Language of the answer: translated names (areas, editions, criteria, rate "
+                        "tables; English where a translation is missing) and messages. Wins over "
+                        "Accept-Language."},
+        {"in": "header", "name": "Accept-Language", "required": False, "schema": {"type": "string"},
+         "description": f"Preferred languages (RFC 9110), e.g. `de, en;q=0.5`; supported: {', '.join(codes)}."},
+    ]
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or method == "parameters":
+                continue
+            existing = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+            operation.setdefault("parameters", []).extend(
+                dict(p) for p in parameters if (p["in"], p["name"]) not in existing)
+    return result

@@ -31,6 +31,28 @@ AREAS = [
     ("Linguistics", "linguistics"),
     ("Energy", "energy"),
 ]
+# The reference data in the partners' languages (English is the source and the fallback).
+AREA_TRANSLATIONS = {
+    "it-technologies": {"de": "Informationstechnologien", "es": "Tecnologías de la información",
+                        "ru": "Информационные технологии"},
+    "materials-science": {"de": "Werkstoffwissenschaften", "es": "Ciencia de materiales",
+                          "ru": "Материаловедение"},
+    "biomedical-technologies": {"de": "Biomedizinische Technologien", "es": "Tecnologías biomédicas",
+                                "ru": "Биомедицинские технологии"},
+    "linguistics": {"de": "Linguistik", "es": "Lingüística", "ru": "Лингвистика"},
+    "energy": {"de": "Energietechnik", "es": "Energía", "ru": "Энергетика"},
+}
+EDITION_TITLES = {"de": "Studentischer Projektmarathon {}", "es": "Maratón de Proyectos Estudiantiles {}",
+                  "ru": "Студенческий проектный марафон {}"}
+
+
+def translated(field: str, values: dict[str, str]) -> dict:
+    """`{"de": "Linguistik"}` -> `{"name_de": "Linguistik"}`: defaults for update_or_create."""
+    return {f"{field}_{language}": value for language, value in values.items()}
+
+
+def edition_titles(label: str) -> dict:
+    return translated("title", {lang: title.format(label) for lang, title in EDITION_TITLES.items()})
 
 ORGANISATIONS = [
     ("Nordic Steel R&D Centre", Organisation.Kind.RND, "RU"),
@@ -100,12 +122,14 @@ def seed(stdout) -> None:
             "short_name": short, "country": country, "city": city, "latitude": lat,
             "longitude": lon, "is_host": host, "website": web})
     for name, slug in AREAS:
-        ScientificArea.objects.update_or_create(slug=slug, defaults={"name": name})
+        ScientificArea.objects.update_or_create(slug=slug, defaults={
+            "name_en": name, **translated("name", AREA_TRANSLATIONS.get(slug, {}))})
     for name, kind, country in ORGANISATIONS:
         Organisation.objects.update_or_create(name=name, defaults={"kind": kind, "country": country})
     for year in PAST_YEARS:
         Edition.objects.update_or_create(year=year, defaults={
-            "title": f"Students Project Marathon {year}", "team_size_min": 3, "team_size_max": 8,
+            "title_en": f"Students Project Marathon {year}", **edition_titles(str(year)),
+            "team_size_min": 3, "team_size_max": 8,
             "min_universities": 2, "require_degree_mix": False, **past_edition_dates(year)})
     today = timezone.localdate()
     if today.year - 1 not in PAST_YEARS:
@@ -114,7 +138,8 @@ def seed(stdout) -> None:
             "team_size_min": 3, "team_size_max": 6, "min_universities": 2, "require_degree_mix": False,
             **evaluating_edition_dates(today)})
     Edition.objects.update_or_create(year=today.year, defaults={
-        "title": f"Students Project Marathon {today.year}/{str(today.year + 1)[2:]}",
+        "title_en": f"Students Project Marathon {today.year}/{str(today.year + 1)[2:]}",
+        **edition_titles(f"{today.year}/{str(today.year + 1)[2:]}"),
         "team_size_min": 3, "team_size_max": 6, "min_universities": 2, "require_degree_mix": True,
         # Late proposals are still accepted for a few days (the demo professor submits some;
         # submitting needs an open proposal window).

@@ -5,6 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -111,3 +112,47 @@ class ApiJsonErrorsMiddleware:
                     json_response[header] = response[header]
             return json_response
         return response
+
+
+def requested_language(value: str | None) -> str | None:
+    """The supported language code for `value` ("de", "de-AT", "es_ES"...), or None."""
+    if not value:
+        return None
+    try:
+        return translation.get_supported_language_variant(value.strip().replace("_", "-").lower())
+    except LookupError:
+        return None
+
+
+class UserLanguageMiddleware:
+    """Speak the reader's language, after LocaleMiddleware's guess (cookie, Accept-Language):
+
+    1. `?lang=de` on any URL (documented for the API);
+    2. for the API, an explicit `Accept-Language` header — a client asks for what it wants;
+    3. the language stored on a logged-in person's profile (the switcher stores it there), so
+       the portal speaks it on every device from the first page after login.
+    Runs after AuthenticationMiddleware; LocaleMiddleware's response hook then sets
+    Content-Language from the language activated here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.language_for(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+    @staticmethod
+    def language_for(request) -> str | None:
+        language = requested_language(request.GET.get("lang"))
+        if language:
+            return language
+        if request.path.startswith("/api/") and request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            return None  # LocaleMiddleware already chose from the header
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return requested_language(user.preferred_language)
+        return None

@@ -140,3 +140,20 @@ def update_edition_dates(*, edition: Edition, actor: User, dates: dict) -> Editi
             edition.save(update_fields=list(changes))
             record_audit(actor=actor, action="edition.dates_changed", target=edition, changes=changes)
     return edition
+
+
+def set_preferred_language(*, user: User, language: str) -> User:
+    """Store the language `user` reads the portal, e-mails and exports in; audited."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the portal's languages.")})
+    if user.preferred_language == language:
+        return user
+    with transaction.atomic():
+        changes = {"preferred_language": [user.preferred_language, language]}
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        record_audit(actor=user, action="profile.language_changed", target=user, changes=changes)
+    return user

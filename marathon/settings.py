@@ -85,6 +85,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
+    # Before the admin, so translated reference data gets per-language tabs there.
+    "modeltranslation",
     "marathon",
     "projects",
     "teams",
@@ -128,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "marathon.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -268,10 +271,18 @@ MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LANGUAGES = [("en", _("English")), ("de", _("German")), ("es", _("Spanish")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# One date style per language for pages, e-mails and exports (marathon/formats/<lang>/formats.py).
+# Dates, numbers and currency per language (marathon/formats/<lang>/formats.py).
 FORMAT_MODULE_PATH = ["marathon.formats"]
+# Translated reference data (areas, edition titles, criteria, rate tables): English is the
+# source and the fallback of every other language (django-modeltranslation, see README).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "de", "es", "ru")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Rows created in code while another language is active (a German office, a Russian test) still
+# get their English value, so no reader is ever left without a name.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
@@ -388,6 +399,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"RankingMethodEnum": "evaluation.models.RankingMethod"},
+    # Every operation documents `?lang=` and `Accept-Language` (translated reference data and messages).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "marathon.api_support.add_language_parameters",
+    ],
 }
 
 # --- Security -----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ urlpatterns = [
     path("editions/", views.edition_list, name="edition_list"),
     path("editions/<int:pk>/dates/", views.edition_dates, name="edition_dates"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("projects/", include("projects.urls")),
     path("teams/", include("teams.urls")),

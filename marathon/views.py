@@ -13,13 +13,14 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .dashboard import cards_for
 from .forms import EditionDatesForm, ProfileForm
 from .models import Edition, User
-from .services import mark_notifications_read, update_edition_dates, update_profile
+from .services import mark_notifications_read, set_preferred_language, update_edition_dates, update_profile
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,29 @@ def profile(request):
         update_profile(user=User.objects.get(pk=request.user.pk), actor=request.user,
                        data={name: form.cleaned_data[name] for name in form.Meta.fields})
         messages.success(request, _("Your profile has been saved."))
-        return redirect("profile")
+        return remember_language(redirect("profile"), form.cleaned_data["preferred_language"])
     return render(request, "marathon/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's set_language (cookie, redirect to `next`), and for a
+    logged-in person the choice is stored on the profile, so e-mails, notifications and exports
+    follow it too."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        set_preferred_language(user=request.user, language=language)
+    return response
+
+
+def remember_language(response, language: str):
+    """Keep the language cookie in step with the profile (it still speaks after logging out)."""
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .models import (
@@ -73,6 +74,6 @@ class CountryGroupInline(admin.TabularInline):
 
 
 @admin.register(GrantRateTable)
-class GrantRateTableAdmin(admin.ModelAdmin):
+class GrantRateTableAdmin(TranslationAdmin):  # name and notes per language
     list_display = ["name", "first_call_year", "last_call_year", "currency", "rates_are_examples"]
     inlines = [TravelBandInline, DailyRateInline, CountryGroupInline]

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from marathon.money import spreadsheet_format
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -58,11 +60,21 @@ def grants_xlsx(summary: dict, grants) -> HttpResponse:
     detail = workbook.create_sheet(str(_("Grants")))
     for row in grant_rows(grants):
         detail.append(row)
+    _format_amounts(sheet, columns=["D"])
+    _format_amounts(detail, columns=["K", "L", "N", "O"])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(summary, "xlsx")}"'
     return response
+
+
+def _format_amounts(sheet, *, columns: list[str]) -> None:
+    """Amounts stay numbers (sums work) and show as EUR in the reader's own separators."""
+    for column in columns:
+        for cell in sheet[column][1:]:
+            if isinstance(cell.value, int | float):
+                cell.number_format = spreadsheet_format("EUR")
 
 
 def _is_number(value) -> bool:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.forms import Select
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 
 from marathon.models import Edition, Organisation, ScientificArea, University
 
@@ -32,7 +33,9 @@ def reference_options() -> dict[str, list[tuple[str, str]]]:
     round trips when warm, one query per missing list when cold."""
     try:
         version = cache.get(VERSION_KEY) or bump_version()
-        keys = {name: f"projects:catalogue-choices:{version}:{name}" for name in MODELS}
+        # Area names and edition titles are translated: one list per language.
+        language = get_language()
+        keys = {name: f"projects:catalogue-choices:{version}:{language}:{name}" for name in MODELS}
         cached = cache.get_many(keys.values())
     except Exception:  # cache unreachable: read the lists, slower but correct
         logger.warning("Catalogue filter lists: cache unreachable, reading the database.", exc_info=True)

@@ -41,6 +41,8 @@ class ExportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     run_token = models.CharField(max_length=32, blank=True, editable=False)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # The requester's language: the file's headings, labels and area names are written in it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

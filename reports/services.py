@@ -36,8 +36,10 @@ def validate_year_range(year_from: int, year_to: int) -> None:
         raise ValidationError(errors)
 
 
-def start_export(*, actor: User, year_from: int, year_to: int, format: str) -> ExportJob:
-    """Create an export job and enqueue its generation after commit; audited. Office only."""
+def start_export(*, actor: User, year_from: int, year_to: int, format: str,
+                 language: str | None = None) -> ExportJob:
+    """Create an export job and enqueue its generation after commit; audited. Office only.
+    The file is written in `language`, by default the requester's (their profile's) language."""
     if not actor.is_staff:
         raise PermissionDenied(_("Only the programme office can export statistics."))
     validate_year_range(year_from, year_to)
@@ -45,11 +47,19 @@ def start_export(*, actor: User, year_from: int, year_to: int, format: str) -> E
         raise ValidationError({"format": [_("Choose CSV, XLSX or PDF.")]})
     with transaction.atomic():
         job = ExportJob.objects.create(owner=actor, year_from=year_from, year_to=year_to,
-                                       format=format)
+                                       format=format, language=export_language(actor, language))
         record_audit(actor=actor, action="reports.export_started", target=job,
                      changes={"from": year_from, "to": year_to, "format": format})
         transaction.on_commit(lambda: enqueue_export(job.pk))
     return job
+
+
+def export_language(actor: User, language: str | None) -> str:
+    supported = dict(settings.LANGUAGES)
+    for candidate in (language, actor.preferred_language, translation.get_language()):
+        if candidate in supported:
+            return candidate
+    return settings.LANGUAGE_CODE
 
 
 def enqueue_export(job_id: int) -> None:
@@ -134,7 +144,7 @@ def run_export(*, job_id: int) -> str:
     path = None
     try:
         # Worker processes have no request: titles and names are in the requester's language.
-        with translation.override(job.owner.preferred_language or settings.LANGUAGE_CODE):
+        with translation.override(job.language or settings.LANGUAGE_CODE):
             stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
             set_progress(job.pk, token, 40)
             content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, token, 40 + p * 55 // 100))

@@ -46,9 +46,9 @@ def test_student_applies_with_live_estimate_and_submits(page: Page, live_url, se
     page.select_option("select[name=host_university]", str(setting["graz"].pk))
     # 1736 km -> 275 EUR travel; 32 days x 70 EUR (example rate) = 2240 EUR
     expect(page.locator("#estimate [data-field=band]")).to_have_text("500–1999 km")
-    expect(page.locator("#estimate-total")).to_have_text("2515.00 EUR")
+    expect(page.locator("#estimate-total")).to_have_text("€2,515.00")
     page.check("input[name=green_travel]")
-    expect(page.locator("#estimate-total")).to_have_text("2840.00 EUR")
+    expect(page.locator("#estimate-total")).to_have_text("€2,840.00")
     page.click("#submit-mobility")
     expect(page.locator(".alert-success")).to_contain_text("submitted to the coordinator")
     expect(page.locator("[data-status]")).to_have_text("Submitted")

@@ -132,7 +132,7 @@ def test_detail_shows_stored_grant(login, ka1, spbpu, graz):
                          host_university=graz, planned_start=date(2027, 4, 1),
                          planned_end=date(2027, 4, 30), erasmus_call_year=2022)
     html = login(mobility.participant).get(mobility.get_absolute_url()).content.decode()
-    assert 'id="estimate-total"><strong>2515.00 EUR' in html
+    assert 'id="estimate-total"><strong>€2,515.00' in html
 
 
 def test_detail_hidden_from_outsider(login, outsider):
@@ -258,7 +258,7 @@ def test_grant_summary_counts_erasmus_grants_only(login, coordinator, spbpu, gra
     edition = grants_fixture(spbpu, graz, cadiz)
     html = login(coordinator).get("/mobility/grants/", {"edition": edition.pk}).content.decode()
     assert '<div class="fs-3" id="grant-count">3</div>' in html
-    assert '<div class="fs-3" id="grant-total">3500.50 EUR</div>' in html
+    assert '<div class="fs-3" id="grant-total">€3,500.50</div>' in html
 
 
 def test_grant_export_csv(login, coordinator, spbpu, graz, cadiz):
