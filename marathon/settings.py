@@ -338,6 +338,10 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
 FILE_UPLOAD_PERMISSIONS = 0o640
 EXPORT_ROOT = Path(env("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
+if S3_BUCKET:
+    # Exports share the bucket under their own prefix (reports.storage.export_storage).
+    STORAGES["exports"] = {**STORAGES["default"],
+                           "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": "exports"}}
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 # A running export reports a heartbeat at every progress step; with none for this long its worker
 # is taken for dead and a re-delivered task takes the job over.

@@ -90,7 +90,7 @@ class ExportDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer})
     def get(self, request, pk: int):
         job = get_object_or_404(ExportJob, pk=pk, status=ExportStatus.DONE)
-        if not job.path or not job.path.is_file():
+        if not job.file_available():
             raise NotFound(_("The file has expired; please export again."))
-        return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.download_name,
+        return FileResponse(job.open_file(), as_attachment=True, filename=job.download_name,
                             content_type=CONTENT_TYPES[job.format])

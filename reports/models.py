@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .storage import export_storage
+
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
@@ -32,7 +34,7 @@ class ExportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices,
                               default=ExportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    # A name relative to settings.EXPORT_ROOT, never served directly (see reports.views.download).
+    # A name in the export storage (reports.storage), never served directly (see reports.views.download).
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     # A running export beats (heartbeat_at) at every progress step; its runner is identified by
@@ -63,9 +65,12 @@ class ExportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
 
-    @property
-    def path(self):
-        return settings.EXPORT_ROOT / self.file_name if self.file_name else None
+    def file_available(self) -> bool:
+        """The finished file is still in the export storage (the cleanup job removes old ones)."""
+        return bool(self.file_name) and export_storage().exists(self.file_name)
+
+    def open_file(self):
+        return export_storage().open(self.file_name, "rb")
 
     @property
     def download_name(self) -> str:

@@ -1,12 +1,12 @@
 """Export jobs: start (office only), run (the Celery task's body), clean up old files."""
 
 import logging
-import os
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,7 @@ from marathon.services import notify, record_audit
 from .exports import BUILDERS
 from .models import ExportFormat, ExportJob, ExportStatus
 from .statistics import MAX_YEAR, MIN_YEAR, compute_statistics
+from .storage import export_storage
 
 logger = logging.getLogger(__name__)
 
@@ -141,23 +142,23 @@ def run_export(*, job_id: int) -> str:
     if isinstance(claim, str):
         return claim
     job, token = claim
-    path = None
+    name = None
     try:
         # Worker processes have no request: titles and names are in the requester's language.
         with translation.override(job.language or settings.LANGUAGE_CODE):
             stats = compute_statistics(year_from=job.year_from, year_to=job.year_to)
             set_progress(job.pk, token, 40)
             content = BUILDERS[job.format](stats, lambda p: set_progress(job.pk, token, 40 + p * 55 // 100))
-        path = write_export_file(job, token, content)
+        name = write_export_file(job, token, content)
         with transaction.atomic():
             if not ExportJob.objects.filter(pk=job.pk, run_token=token, status=ExportStatus.RUNNING).update(
-                    status=ExportStatus.DONE, progress=100, file_name=path.name, finished_at=timezone.now()):
+                    status=ExportStatus.DONE, progress=100, file_name=name, finished_at=timezone.now()):
                 raise ExportSuperseded
             record_audit(actor=None, action="reports.export_finished", target=job,
-                         changes={"file": path.name, "attempt": job.attempts})
+                         changes={"file": name, "attempt": job.attempts})
     except ExportSuperseded:
-        if path:
-            path.unlink(missing_ok=True)
+        if name:
+            export_storage().delete(name)
         return "superseded"
     except Exception as exc:
         logger.exception("Export %s failed.", job.pk)
@@ -166,15 +167,11 @@ def run_export(*, job_id: int) -> str:
     return "done"
 
 
-def write_export_file(job: ExportJob, token: str, content: bytes):
-    """Written under a temporary name and renamed: a killed runner never leaves a half file
-    under a name a job points to."""
-    settings.EXPORT_ROOT.mkdir(parents=True, exist_ok=True)
-    path = settings.EXPORT_ROOT / f"export-{job.pk}-{token[:12]}.{job.format}"
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(content)
-    os.replace(partial, path)
-    return path
+def write_export_file(job: ExportJob, token: str, content: bytes) -> str:
+    """Store the file through the export storage; returns its name. The job points to the name
+    only once the runner finishes, so a killed runner's file is never served (and is removed by
+    the cleanup job)."""
+    return export_storage().save(f"export-{job.pk}-{token[:12]}.{job.format}", ContentFile(content))
 
 
 def retry_export(*, job: ExportJob, actor: User) -> ExportJob:
@@ -228,14 +225,17 @@ def delete_expired_exports(*, now=None) -> int:
     """Delete export jobs and their files older than EXPORT_RETENTION_DAYS, and stray files."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
     deleted = 0
+    storage = export_storage()
     for job in ExportJob.objects.filter(created_at__lt=cutoff).iterator():
-        if job.path:
-            job.path.unlink(missing_ok=True)
+        if job.file_name:
+            storage.delete(job.file_name)
         job.delete()
         deleted += 1
-    root = settings.EXPORT_ROOT
-    if root.is_dir():
-        for path in root.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
-                path.unlink(missing_ok=True)
+    try:
+        _dirs, names = storage.listdir("")
+    except FileNotFoundError:  # no export written yet on this disk
+        names = []
+    for name in names:
+        if storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
     return deleted

@@ -147,7 +147,7 @@ def export_status(request, pk: int):
 @office_required
 def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, status=ExportStatus.DONE)
-    if not job.path or not job.path.is_file():
+    if not job.file_available():
         raise Http404(_("The file has expired; please export again."))
-    return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.download_name,
+    return FileResponse(job.open_file(), as_attachment=True, filename=job.download_name,
                         content_type=CONTENT_TYPES[job.format])

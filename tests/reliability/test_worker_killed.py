@@ -95,4 +95,4 @@ def test_export_killed_mid_way_is_finished_once_by_a_new_worker(start_worker, se
     assert (job.status, job.progress, job.attempts) == ("done", 100, 2)
     assert AuditEntry.objects.filter(action="reports.export_finished", object_id=str(job.pk)).count() == 1
     assert sorted(p.name for p in settings.EXPORT_ROOT.iterdir()) == [job.file_name]
-    assert load_workbook(job.path).sheetnames[0] == "Summary"
+    assert load_workbook(settings.EXPORT_ROOT / job.file_name).sheetnames[0] == "Summary"

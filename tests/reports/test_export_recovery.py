@@ -54,11 +54,11 @@ def test_api_download_is_office_only_and_404_until_done(world, office):
     assert Client().get(f"/api/v1/exports/{job.pk}/download/").status_code in (401, 403)
 
 
-def test_api_download_of_expired_file_is_404_json(world, office):
+def test_api_download_of_expired_file_is_404_json(world, office, settings):
     job = job_for(office)
     generate_export(job.pk)
     job.refresh_from_db()
-    job.path.unlink()
+    (settings.EXPORT_ROOT / job.file_name).unlink()
     response = token_client(office).get(f"/api/v1/exports/{job.pk}/download/")
     assert response.status_code == 404
     assert response.json() == {"detail": "The file has expired; please export again.", "errors": {}}

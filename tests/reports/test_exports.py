@@ -51,7 +51,7 @@ def test_xlsx_export_has_one_sheet_per_breakdown_and_the_figures(data, settings)
     assert summary["Partner universities"] == "TU Graz, Technical University of Madrid"
     years = list(workbook["By year"].iter_rows(values_only=True))
     assert years[0] == ("Year", "Participants", "Projects", "Joint publications", "Grant applications",
-                        "Conferences", "ERASMUS+ grants")
+                        "Conferences", "ERASMUS+ grants", "Implementations")
     assert [row[0] for row in years[1:]] == [2018, 2019, 2020]
 
 
@@ -165,8 +165,8 @@ def test_cleanup_deletes_old_jobs_and_files_only(data, settings):
     past = time.time() - (settings.EXPORT_RETENTION_DAYS + 1) * 86400
     os.utime(stray, (past, past))
     assert cleanup_exports() == 1
-    assert not old.path.exists() and not stray.exists()
-    assert new.path.exists()
+    assert not (settings.EXPORT_ROOT / old.file_name).exists() and not stray.exists()
+    assert (settings.EXPORT_ROOT / new.file_name).exists()
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [new.pk]
 
 
