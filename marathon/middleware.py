@@ -19,7 +19,7 @@ class StaffTwoFactorMiddleware:
     MFA_REQUIRED_FOR_STAFF is on (the default whenever DEBUG is off).
     """
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/readyz", "/api/")
 
     def __init__(self, get_response):
         self.get_response = get_response
