@@ -1,13 +1,47 @@
 """API shapes: one output serializer per entity, one input serializer per endpoint."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marathon.models import User
 
-from .models import EntryKind, JournalEntry, Milestone, MilestoneKind, MilestoneStatus, ProgressReport, ReportReview
+from .models import (
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    ProgressReport,
+    ReportReview,
+    ReportStatus,
+    ReviewDecision,
+)
+
+
+def _choice_field(choices, name: str):
+    """A ChoiceField with its own component name: other apps also have "kind" and "status" enums."""
+
+    @extend_schema_field({"type": "string", "enum": choices.values}, component_name=name)
+    class Field(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices.choices, **kwargs)
+
+    Field.__name__ = f"{name}Field"
+    return Field
+
+
+MilestoneKindField = _choice_field(MilestoneKind, "WorkspaceMilestoneKind")
+MilestoneStatusField = _choice_field(MilestoneStatus, "WorkspaceMilestoneStatus")
+EntryKindField = _choice_field(EntryKind, "WorkspaceEntryKind")
+EntryStatusField = _choice_field(EntryStatus, "WorkspaceEntryStatus")
+ReportStatusField = _choice_field(ReportStatus, "WorkspaceReportStatus")
+DecisionField = _choice_field(ReviewDecision, "WorkspaceReviewDecision")
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    kind = MilestoneKindField(read_only=True)
+    status = MilestoneStatusField(read_only=True)
     owners = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     overdue = serializers.BooleanField(read_only=True)
 
@@ -18,25 +52,25 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class MilestoneCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=MilestoneKind.choices, default=MilestoneKind.MILESTONE)
+    kind = MilestoneKindField(default=MilestoneKind.MILESTONE)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     owners = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False, default=list)
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField()
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED)
+    status = MilestoneStatusField(default=MilestoneStatus.PLANNED)
     evidence_url = serializers.URLField(required=False, allow_blank=True, default="")
 
 
 class MilestoneUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version the edit starts from; a stale one gets 409.")
-    kind = serializers.ChoiceField(choices=MilestoneKind.choices, required=False)
+    kind = MilestoneKindField(required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     owners = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
     start_date = serializers.DateField(required=False, allow_null=True)
     due_date = serializers.DateField(required=False)
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices, required=False)
+    status = MilestoneStatusField(required=False)
     evidence_url = serializers.URLField(required=False, allow_blank=True)
 
 
@@ -47,6 +81,8 @@ class SampleSerializer(serializers.Serializer):
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
+    kind = EntryKindField(read_only=True)
+    status = EntryStatusField(read_only=True)
     author = serializers.CharField(source="author.full_name", read_only=True)
 
     class Meta:
@@ -57,7 +93,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
 
 
 class JournalEntryCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    kind = EntryKindField()
     title = serializers.CharField(max_length=200)
     aim = serializers.CharField(required=False, allow_blank=True, default="")
     method = serializers.CharField(required=False, allow_blank=True, default="")
@@ -72,6 +108,7 @@ class JournalEntryCreateSerializer(serializers.Serializer):
 
 
 class ReportReviewSerializer(serializers.ModelSerializer):
+    decision = DecisionField(read_only=True)
     reviewer = serializers.CharField(source="reviewer.full_name", read_only=True, default="")
 
     class Meta:
@@ -80,6 +117,7 @@ class ReportReviewSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
+    status = ReportStatusField(read_only=True)
     reviews = ReportReviewSerializer(many=True, read_only=True)
 
     class Meta:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("teams/<int:pk>/journal.eln", views.export_eln, name="export_eln"),
     path("teams/<int:pk>/reports/", views.reports, name="reports"),
     path("teams/<int:pk>/reports/start/", views.report_start, name="report_start"),
+    path("teams/<int:pk>/results-draft/", views.results_draft, name="results_draft"),
     path("teams/<int:pk>/export/pdf/", views.export_pdf, name="export_pdf"),
     path("teams/<int:pk>/customer-access/", views.customer_access, name="customer_access"),
     path("milestones/<int:pk>/", views.milestone_detail, name="milestone"),

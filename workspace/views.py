@@ -367,6 +367,16 @@ def export_eln(request, pk):
     return response
 
 
+@login_required
+def results_draft(request, pk):
+    """The team's final results summary assembled from the workspace, to paste into (or compare
+    with) the evaluation's results submission."""
+    team, access = selectors.team_for_workspace(request.user, pk)
+    summary = selectors.evaluation_summary(team)
+    return render(request, "workspace/results_draft.html", {
+        "team": team, "access": access, "summary": summary, "text": selectors.results_summary_text(summary)})
+
+
 # --- settings and supervision ----------------------------------------------------------------
 @login_required
 @require_POST

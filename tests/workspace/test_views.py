@@ -208,3 +208,19 @@ def test_supervision_page_query_count(login, edition, office, django_assert_num_
     client = login(office)
     with django_assert_num_queries(12):
         assert client.get(f"/workspace/supervision/?edition={edition.pk}").status_code == 200
+
+
+def test_results_draft_assembles_report_plan_and_key_results(login, team, member, supervisor):
+    from workspace import periods
+
+    milestone(team, member, title="Coating developed")
+    signed_entry(team, member, title="Coating adhesion", conclusion="Adhesion doubled", key_result=True)
+    start = periods.current_period(team.edition, "monthly", timezone.localdate()).start
+    report = services.start_report(team=team, actor=member, period_start=start)
+    services.update_report(report=report, actor=member, data={"done": "Coating series finished"})
+    services.submit_report(report=report, actor=member)
+    services.approve_report(report=report, actor=supervisor)
+    page = login(member).get(f"/workspace/teams/{team.pk}/results-draft/").content.decode()
+    assert ("Coating series finished\n\n- Coating developed (Planned)\n\n* Coating adhesion: Adhesion doubled"
+            in page)
+    assert f'href="/evaluation/teams/{team.pk}/results/"' in page
