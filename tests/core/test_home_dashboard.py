@@ -86,6 +86,7 @@ def test_home_query_count_does_not_grow(login, office, edition, rows, django_ass
     ProjectFactory.create_batch(rows, edition=edition, status=ProjectStatus.SUBMITTED)
     MobilityFactory.create_batch(rows, status=MobilityStatus.SUBMITTED)
     client = login(office)
-    # + current edition, + proposals awaiting, + join requests of supervised teams, + mobility queue
-    with django_assert_num_queries(PAGE_BASE + 4):
+    # + current edition, + proposals awaiting, + join requests of supervised teams, + mobility queue,
+    # + own certificates, + published editions still to certify
+    with django_assert_num_queries(PAGE_BASE + 6):
         client.get("/")
