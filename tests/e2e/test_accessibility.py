@@ -46,25 +46,27 @@ def log_in(page: Page, base_url: str, role: str) -> None:
     expect(page.locator("#nav-user")).to_have_count(1)
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
-                         ids=["desktop", "phone"])
-def test_key_pages_of_every_role_have_no_serious_accessibility_violations(browser, live_url, viewport):
-    call_command("seed_demo", stdout=io.StringIO())
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def test_key_pages_of_every_role_have_no_serious_accessibility_violations(browser, live_url):
+    call_command("seed_demo", stdout=io.StringIO())  # once: it is the slow part
     axe = Axe()
     found = []
-    for role, urls in key_pages().items():
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        if role:
-            log_in(page, live_url, role)
-        for url in urls:
-            response = page.goto(f"{live_url}{url}")
-            assert response.status == 200, (role, url, response.status)
-            for violation in axe.run(page).response["violations"]:
-                if violation["impact"] in BLOCKING:
-                    found.append((role, url, violation["impact"], violation["id"],
-                                  [node["target"] for node in violation["nodes"][:3]]))
-        context.close()
+    for device, viewport in VIEWPORTS.items():
+        for role, urls in key_pages().items():
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            if role:
+                log_in(page, live_url, role)
+            for url in urls:
+                response = page.goto(f"{live_url}{url}")
+                assert response.status == 200, (device, role, url, response.status)
+                for violation in axe.run(page).response["violations"]:
+                    if violation["impact"] in BLOCKING:
+                        found.append((device, role, url, violation["impact"], violation["id"],
+                                      [node["target"] for node in violation["nodes"][:3]]))
+            context.close()
     assert found == []
 
 
