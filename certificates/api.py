@@ -93,24 +93,24 @@ class RunCreateView(APIView):
 
     permission_classes = [permissions.IsAdminUser]
 
-    @extend_schema(request=serializers.RunInputSerializer,
-                   responses={202: serializers.RunSerializer, 400: ErrorSerializer, 409: ErrorSerializer})
+    @extend_schema(request=serializers.IssueRunInputSerializer,
+                   responses={202: serializers.IssueRunSerializer, 400: ErrorSerializer, 409: ErrorSerializer})
     def post(self, request):
-        data = serializers.RunInputSerializer(data=request.data)
+        data = serializers.IssueRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         edition = get_object_or_404(Edition, year=data.validated_data["edition"])
         run = services.start_bulk_issue(edition=edition, actor=request.user)
         run.refresh_from_db()
-        return Response(serializers.RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(serializers.IssueRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RunDetailView(APIView):
     permission_classes = [permissions.IsAdminUser]
 
-    @extend_schema(responses={200: serializers.RunSerializer, 404: ErrorSerializer})
+    @extend_schema(responses={200: serializers.IssueRunSerializer, 404: ErrorSerializer})
     def get(self, request, pk: int):
         run = get_object_or_404(IssueRun.objects.select_related("edition"), pk=pk)
-        return Response(serializers.RunSerializer(run).data)
+        return Response(serializers.IssueRunSerializer(run).data)
 
 
 class RevokeView(APIView):

@@ -41,11 +41,11 @@ class IssueInputSerializer(serializers.Serializer):
     person = serializers.IntegerField(help_text="The person's user id.")
 
 
-class RunInputSerializer(serializers.Serializer):
+class IssueRunInputSerializer(serializers.Serializer):
     edition = serializers.IntegerField(help_text="The edition's year.")
 
 
-class RunSerializer(serializers.ModelSerializer):
+class IssueRunSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year")
     status = serializers.CharField(help_text="pending, running, done or failed")
 

@@ -23,7 +23,7 @@ class TokenView(APIView):
 
     @extend_schema(request=serializers.TokenRequestSerializer,
                    responses={200: serializers.TokenResponseSerializer, 400: ErrorSerializer,
-                              429: ErrorSerializer},
+                              403: ErrorSerializer, 429: ErrorSerializer},
                    description="Exchange e-mail and password for an API token. Failed attempts count "
                                "towards the login page's limits (per account and per client address); "
                                "a locked account gets 429, even with the right password.")

@@ -32,7 +32,8 @@ def test_date_format_is_long_and_genitive_in_russian(language, expected):
 def test_describe_event_reads_a_sentence():
     with translation.override("en"):
         assert describe_event("mobility.submitted") == "Mobility application submitted to the coordinator"
-        assert describe_event("evaluation.ranking_method_changed") == "Evaluation: ranking method changed"
+        assert describe_event("evaluation.ranking_method_changed") == "Official ranking method changed"
+        assert describe_event("evaluation.something_new") == "Evaluation: something new"
 
 
 def test_every_recorded_event_code_has_a_sentence():

@@ -204,8 +204,9 @@ def test_cleanup_runs_daily_from_beat():
 
 
 def test_xlsx_export_titles_columns_in_the_requesters_language(data, settings):
-    job = ExportJob.objects.create(owner=UserFactory(is_staff=True, preferred_language="ru"),
-                                   year_from=2018, year_to=2020, format="xlsx")
+    owner = UserFactory(is_staff=True, preferred_language="ru")
+    job = services.start_export(actor=owner, year_from=2018, year_to=2020, format="xlsx")
+    assert job.language == "ru"
     generate_export(job.pk)
     job.refresh_from_db()
     workbook = load_workbook(settings.EXPORT_ROOT / job.file_name)

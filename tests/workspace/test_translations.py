@@ -31,5 +31,7 @@ def test_catalog_is_complete_and_keeps_placeholders(language):
 
 @pytest.mark.django_db
 def test_workspace_page_speaks_russian(login, team, member):
+    member.preferred_language = "ru"  # a signed-in person reads the portal in their profile's language
+    member.save(update_fields=["preferred_language"])
     page = login(member).get(f"/workspace/teams/{team.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "План работ" in page and "Лабораторный журнал" in page
