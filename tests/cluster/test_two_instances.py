@@ -175,9 +175,8 @@ def test_login_upload_and_export_cross_instances(cluster, object_store):
 
     # An export started on A is produced by a worker and downloaded from B with the token.
     office_token = token_for(a, office.email)
-    year = project.edition.year
     started = requests.post(f"{a}/api/v1/exports/", timeout=10, headers={"Authorization": f"Token {office_token}"},
-                            json={"from": year, "to": year, "format": "xlsx"})
+                            json={"from": 2018, "to": 2020, "format": "xlsx"})
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
 
