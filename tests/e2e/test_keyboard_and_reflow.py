@@ -76,6 +76,9 @@ def test_skip_link_is_first_and_moves_focus_to_main(page: Page, live_url):
 
 def test_page_lang_follows_the_active_language(page: Page, live_url):
     page.goto(f"{live_url}/projects/")
+    if page.locator(".navbar-toggler").is_visible():  # the collapsed menu opens with the keyboard too
+        tab_to(page, ".navbar-toggler")
+        page.keyboard.press("Enter")
     tab_to(page, "button[name=language][value=de]")
     page.keyboard.press("Enter")
     expect(page.locator("html")).to_have_attribute("lang", "de")
@@ -163,7 +166,8 @@ def test_catalogue_and_score_sheet_reflow_without_horizontal_scroll(browser, liv
     page.goto(f"{live_url}/projects/")
     no_horizontal_scroll(page, viewport["width"])
     expect(page.locator("main h1")).to_be_visible()
-    expect(page.locator("main form input, main form select").first).to_be_visible()
+    expect(page.locator("main h2 a").first).to_be_visible()  # the projects
+    expect(page.locator("main aside button, main form input").first).to_be_visible()  # the filters
     page.goto(f"{live_url}/evaluation/sheets/{setup['sheet'].pk}/")
     no_horizontal_scroll(page, viewport["width"])
     first = setup["criteria"][0]
