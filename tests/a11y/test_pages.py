@@ -50,3 +50,14 @@ def test_my_teams_empty_state_leads_to_the_teams(login, student):
 def test_mobility_list_empty_state_offers_to_apply(login, student):
     html = body(login(student).get(reverse("mobility:list")))
     assert 'id="mobilities-empty"' in html and reverse("mobility:apply") in html
+
+
+def test_statistics_charts_have_a_data_table_alternative(login, office, edition):
+    from tests.factories import approved_project_with_team
+
+    approved_project_with_team(edition=edition)
+    html = body(login(office).get(reverse("reports:statistics")))
+    assert 'role="img"' in html
+    chart_id = html.split('aria-describedby="', 1)[1].split('"', 1)[0]
+    assert f'<table class="table table-sm mb-0" id="{chart_id}"' in html
+    assert "<summary>Data table</summary>" in html
