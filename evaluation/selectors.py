@@ -379,11 +379,6 @@ def published_snapshot(commission: Commission) -> ResultSnapshot | None:
     return ResultSnapshot.objects.filter(commission=commission).first()
 
 
-def criterion_names(ids: list[int]) -> dict[int, str]:
-    """The criteria's names in the reader's language (English where not translated); one query."""
-    return dict(Criterion.objects.filter(pk__in=ids).values_list("pk", "name"))
-
-
 def public_results(snapshot: ResultSnapshot, user: User) -> dict:
     """What everyone sees after publishing: the official ranking; team members additionally see
     their own project's per-criterion means and feedback texts. Never who scored what."""
@@ -392,16 +387,13 @@ def public_results(snapshot: ResultSnapshot, user: User) -> dict:
     own_teams = set()
     if user.is_authenticated:
         own_teams = set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
-    ranking, names = [], None
+    ranking = []
     for row in data["projects"]:
         entry = {"rank": row["ranks"][method], "project": row["project"], "title": row["title"],
                  "team_name": row["team_name"], "score": row["scores"][method]}
         if row["team"] in own_teams:
-            if names is None:  # the snapshot froze the names in the publisher's language
-                names = criterion_names([c["id"] for c in data["criteria"]])
             entry["own"] = {"criteria": [
-                {"name": names.get(c["id"], c["name"]), "mean": row["criteria"].get(str(c["id"]))}
-                for c in data["criteria"]],
+                {"name": c["name"], "mean": row["criteria"].get(str(c["id"]))} for c in data["criteria"]],
                 "feedback": row["feedback"]}
         ranking.append(entry)
     return {"edition": data["edition"], "ranking_method": method,

@@ -309,7 +309,8 @@ class Implementation(models.Model):
     evidence_type = models.CharField(max_length=100, blank=True)
     effect = models.TextField(_("effect"))
     effect_figure = models.DecimalField(_("effect figure"), max_digits=14, decimal_places=2, null=True, blank=True)
-    effect_unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("E.g. EUR a year, or percent of energy saved."))
+    effect_unit = models.CharField(_("unit"), max_length=40, blank=True,
+                                   help_text=_("E.g. EUR a year, or percent of energy saved."))
     recorded_side = models.CharField(max_length=20, choices=RecordedSide.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=ImplementationStatus.choices,

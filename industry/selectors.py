@@ -158,7 +158,7 @@ def internships_visible_to(user) -> QuerySet[Internship]:
 
 def with_internship_list_data(internships: QuerySet[Internship]) -> QuerySet[Internship]:
     return internships.select_related("organisation").annotate(
-        applicant_count=Count("applications", distinct=True))
+        applicant_count=Count("applications", distinct=True)).order_by("deadline", "pk")
 
 
 def applications_visible_to(user) -> QuerySet[InternshipApplication]:

@@ -78,6 +78,13 @@ EVENTS = {
     "outcomes.conferenceparticipation_deleted": _("Conference participation deleted"),
     # reports
     "reports.export_started": _("Statistics export started"),
+    "reports.export_finished": _("Statistics export finished"),
+    "reports.export_failed": _("Statistics export failed"),
+    "reports.export_retried": _("Statistics export started again"),
+    "edition.dates_changed": _("Edition dates changed"),
+    "profile.language_changed": _("Language changed"),
+    "evaluation.ranking_method_changed": _("Official ranking method changed"),
+    "mobility.host_site_set": _("Internship host site set for the grant"),
 }
 
 

@@ -248,17 +248,6 @@ class Mobility(models.Model):
     def __str__(self):
         return f"{self.participant} → {self.host_university.short_name} ({date_format(self.planned_start)})"
 
-    @property
-    def grant_host(self):
-        """What the grant's distance and country are measured to: the host site when one is set
-        (same country as the host university), else the host university."""
-        if self.host_site_latitude is None or self.host_site_longitude is None:
-            return self.host_university
-        from types import SimpleNamespace
-
-        return SimpleNamespace(latitude=self.host_site_latitude, longitude=self.host_site_longitude,
-                               country=self.host_university.country)
-
     def get_absolute_url(self):
         return reverse("mobility:detail", args=[self.pk])
 
@@ -278,6 +267,17 @@ class Mobility(models.Model):
     def end(self):
         return self.actual_end or self.planned_end
 
+
+    @property
+    def grant_host(self):
+        """What the grant's distance and country are measured to: the host site when one is set
+        (same country as the host university), else the host university."""
+        if self.host_site_latitude is None or self.host_site_longitude is None:
+            return self.host_university
+        from types import SimpleNamespace
+
+        return SimpleNamespace(latitude=self.host_site_latitude, longitude=self.host_site_longitude,
+                               country=self.host_university.country)
 
 class DocumentKind(models.TextChoices):
     AGREEMENT = "agreement", _("Mobility / learning agreement")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from marathon.models import Edition, User
+from industry import selectors as industry_selectors
+from marathon.models import Edition
 from projects.models import MembershipRole, Project, Team
 
 
@@ -79,11 +80,9 @@ def project_settings(project: Project):
 
 
 def is_customer_representative(user, project: Project) -> bool:
-    """Isolated on purpose: "user represents the project's customer organisation". Today that is
-    an industry representative whose profile organisation is the project's customer; when the
-    `industry` app adds customer accounts, this one function switches to its link."""
-    return bool(project.customer_id and user.status == User.Status.INDUSTRY
-                and user.organisation_id == project.customer_id)
+    """"user represents the project's customer organisation": an approved customer account of the
+    industry app (a self-declared profile organisation or an open claim counts for nothing)."""
+    return bool(project.customer_id) and industry_selectors.is_customer_representative(user, project.customer_id)
 
 
 def workspace_readers(team: Team) -> set[int]:

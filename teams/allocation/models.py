@@ -189,14 +189,15 @@ class AllocationPlacement(models.Model):
     notified = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["run", "student__full_name", "pk"]
+        ordering = ["run", "pk"]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         constraints = [
             models.UniqueConstraint(fields=["run", "student"], name="placement_one_per_student"),
             models.CheckConstraint(condition=~Q(locked=True) | Q(team__isnull=False), name="placement_locked_has_team"),
         ]
-        indexes = [models.Index(fields=["run", "team"], name="placement_run_team_idx")]
+        indexes = [models.Index(fields=["run", "team"], name="placement_run_team_idx"),
+                   models.Index(fields=["run", "id"], name="placement_run_id_idx")]
 
     def __str__(self):
         return f"{self.student_id} → {self.team_id}"
@@ -215,8 +216,9 @@ class AllocationTeamResult(models.Model):
     problems = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["run", "team__name", "pk"]
+        ordering = ["run", "pk"]
         constraints = [models.UniqueConstraint(fields=["run", "team"], name="teamresult_one_per_team")]
+        indexes = [models.Index(fields=["run", "opened", "id"], name="teamresult_run_opened_idx")]
 
     def __str__(self):
         return f"{self.run_id}: {self.team_id}"

@@ -137,13 +137,13 @@ def runs_of(edition: Edition) -> QuerySet:
 
 
 def team_results(run: AllocationRun) -> QuerySet:
-    return (AllocationTeamResult.objects.filter(run=run, opened=True)
-            .select_related("team").order_by("team__name", "pk"))
+    # Rows are written in team-name order (services._store_result): the (run, id) index pages them.
+    return AllocationTeamResult.objects.filter(run=run, opened=True).select_related("team").order_by("pk")
 
 
 def placements(run: AllocationRun) -> QuerySet:
-    return (AllocationPlacement.objects.filter(run=run)
-            .select_related("student__university", "team").order_by("student__full_name", "pk"))
+    # Rows are written in name order (services._store_result): the (run, id) index pages them.
+    return AllocationPlacement.objects.filter(run=run).select_related("student__university", "team").order_by("pk")
 
 
 def placements_in_teams(run: AllocationRun, team_ids) -> dict:

@@ -220,6 +220,11 @@ def _store_result(run, inst, result, baseline, facts, started: float) -> None:
     ranks = {(s, t): r for s, t, r, _o in inst.preferences}
     required = {(s, t) for s, t in inst.required}
     locked = {(s, t) for s, t in run.settings["locked"]}
+    # Stored in the order the review page lists them (by name), so its pages read by (run, id).
+    names = dict(User.objects.filter(pk__in=[s.id for s in inst.students]).values_list("pk", "full_name"))
+    team_names = dict(Team.objects.filter(pk__in=[t.id for t in inst.teams]).values_list("pk", "name"))
+    students = sorted(inst.students, key=lambda s: (names.get(s.id, ""), s.id))
+    teams = sorted(inst.teams, key=lambda t: (team_names.get(t.id, ""), t.id))
     with transaction.atomic():
         AllocationPlacement.objects.filter(run=run).delete()
         AllocationTeamResult.objects.filter(run=run).delete()
@@ -228,7 +233,7 @@ def _store_result(run, inst, result, baseline, facts, started: float) -> None:
                                 rank=ranks.get((s.id, result.assignment.get(s.id))),
                                 required=(s.id, result.assignment.get(s.id)) in required,
                                 locked=(s.id, result.assignment.get(s.id)) in locked)
-            for s in inst.students], batch_size=2000)
+            for s in students], batch_size=2000)
         AllocationTeamResult.objects.bulk_create([
             AllocationTeamResult(run=run, team_id=t.id, opened=t.id in evaluation["teams"],
                                  students=evaluation["teams"].get(t.id, {}).get("students", len(t.fixed)),
@@ -236,7 +241,7 @@ def _store_result(run, inst, result, baseline, facts, started: float) -> None:
                                  degree_levels=evaluation["teams"].get(t.id, {}).get("levels", []),
                                  meets_rule=evaluation["teams"].get(t.id, {}).get("meets_rule", False),
                                  problems=result.impossible.get(t.id, []))
-            for t in inst.teams], batch_size=2000)
+            for t in teams], batch_size=2000)
         run.inputs_hash = selectors.inputs_hash(facts)
         run.status = RunStatus.DONE if result.status in (solver.OPTIMAL, solver.FEASIBLE) else RunStatus.FAILED
         run.solver_status, run.gap, run.solve_seconds = result.status, result.gap, round(result.seconds, 3)
@@ -359,28 +364,27 @@ def _close_pending(run, pairs, teams, actor) -> dict:
     pending = list(JoinRequest.objects.select_for_update(of=("self",))
                    .filter(team__edition_id=run.edition_id, status=RequestStatus.PENDING)
                    .filter(student_id__in=placed).values_list("pk", "student_id", "team_id"))
-    accepted = [pk for pk, s, t in pending if placed[s] == t]
+    accepted = {pk for pk, s, t in pending if placed[s] == t}
     JoinRequest.objects.filter(pk__in=accepted).update(status=RequestStatus.ACCEPTED, decided_at=now, decided_by=actor)
-    JoinRequest.objects.filter(pk__in=[pk for pk, _s, _t in pending if pk not in set(accepted)]).update(
+    JoinRequest.objects.filter(pk__in=[pk for pk, _s, _t in pending if pk not in accepted]).update(
         status=RequestStatus.WITHDRAWN, decided_at=now)
     invitations = Invitation.objects.filter(student_id__in=placed, team__edition_id=run.edition_id,
                                             status=InvitationStatus.PENDING).update(
         status=InvitationStatus.DECLINED, decided_at=now)
-    full = [t for t in teams.values()
-            if Membership.objects.filter(team=t, role__in=STUDENT_ROLES).count() >= t.capacity]
-    declined = 0
-    for team in full:
-        requests = list(JoinRequest.objects.select_for_update(of=("self",)).select_related("student")
-                        .filter(team=team, status=RequestStatus.PENDING))
-        for request in requests:
-            with translation.override(request.student.preferred_language or "en"):
-                request.decision_reason = _("The team became full (%(capacity)d students).") % {
-                    "capacity": team.capacity}
-            request.status, request.decided_at = RequestStatus.DECLINED, now
-            request.save(update_fields=["status", "decided_at", "decision_reason"])
-            notify(recipient=request.student, template="teams/join_request_closed",
-                   context={"team": team.name, "capacity": team.capacity}, url=reverse("teams:my_requests"))
-            declined += 1
+    counts = dict(Membership.objects.filter(team_id__in=teams, role__in=STUDENT_ROLES)
+                  .values("team_id").annotate(n=Count("pk")).values_list("team_id", "n"))
+    full = {pk: team for pk, team in teams.items() if counts.get(pk, 0) >= team.capacity}
+    requests = list(JoinRequest.objects.select_for_update(of=("self",)).select_related("student")
+                    .filter(team_id__in=full, status=RequestStatus.PENDING).order_by("pk"))
+    for request in requests:
+        team = full[request.team_id]
+        with translation.override(request.student.preferred_language or "en"):
+            request.decision_reason = _("The team became full (%(capacity)d students).") % {"capacity": team.capacity}
+        request.status, request.decided_at = RequestStatus.DECLINED, now
+        notify(recipient=request.student, template="teams/join_request_closed",
+               context={"team": team.name, "capacity": team.capacity}, url=reverse("teams:my_requests"))
+    JoinRequest.objects.bulk_update(requests, ["status", "decided_at", "decision_reason"], batch_size=1000)
+    declined = len(requests)
     return {"requests_closed": len(pending), "invitations_closed": invitations, "requests_declined_full": declined}
 
 

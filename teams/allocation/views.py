@@ -169,7 +169,9 @@ def _comparison(run) -> list:
         return []
     labels = [("students", _("Students who ranked")), ("placed", _("Students placed")),
               ("placed_in_rule_teams", _("Placed in teams that meet the rules")),
-              ("first_choice_pct", _("% first choice")), ("top3_pct", _("% top 3")),
+              # xgettext:no-python-format
+              ("first_choice_pct", _("% first choice")),
+              ("top3_pct", _("% top 3")),
               ("teams_opened", _("Teams opened")), ("teams_meeting_rule", _("Teams meeting the rules")),
               ("weight", _("Satisfaction (weighted)"))]
     return [(label, run.totals.get(key), run.baseline.get(key)) for key, label in labels]

@@ -87,6 +87,7 @@ def test_home_query_count_does_not_grow(login, office, edition, rows, django_ass
     MobilityFactory.create_batch(rows, status=MobilityStatus.SUBMITTED)
     client = login(office)
     # + current edition, + proposals awaiting, + join requests of supervised teams, + mobility queue,
-    # + rankings to allocate, + research tasks awaiting review, + customer claims awaiting a decision
-    with django_assert_num_queries(PAGE_BASE + 7):
+    # + rankings to allocate, + research tasks awaiting review, + customer claims awaiting a decision,
+    # + own certificates, + published editions still to certify
+    with django_assert_num_queries(PAGE_BASE + 9):
         client.get("/")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 def test_professor_proposes_and_submits(page: Page, live_url, professor):
     edition, area = EditionFactory(), ScientificAreaFactory(name="Energy")
-    co_supervisor = UserFactory(status="researcher", full_name="Rita Researcher")
+    UserFactory(status="researcher", full_name="Rita Researcher")
     login_in_browser(page, live_url, professor)
     click_nav(page, "#nav-my-projects")
     page.click("text=Propose a project")
@@ -26,7 +26,9 @@ def test_professor_proposes_and_submits(page: Page, live_url, professor):
     page.fill("input[name=title]", "Tidal energy for islands")
     page.fill("textarea[name=summary]", "Small tidal turbines for remote islands.")
     page.fill("textarea[name=description]", "## Plan\n\n*Measure* the currents.")
-    page.select_option("select[name=co_supervisors]", [str(co_supervisor.pk)])
+    page.locator("#co-supervisor-q").press_sequentially("Rita", delay=50)
+    page.locator("#co-supervisor-results").get_by_label("Rita Researcher", exact=False).check()
+    expect(page.locator("#co-supervisors-chosen")).to_contain_text("Rita Researcher")
     page.check("input[name=wanted_degree_levels][value=master]")
     page.click("#project-form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("saved as a draft")

@@ -2,11 +2,8 @@
 are translated reference data, falling back to English."""
 
 import pytest
-from django.utils import translation
 
-from evaluation import selectors, services
-from projects.models import MembershipRole
-from tests.factories import MembershipFactory
+from evaluation import services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +28,3 @@ def test_score_sheet_shows_criteria_in_the_experts_language(login, commission, c
     assert "Hervorragend" in html
     assert "Value" in html  # not translated: English
 
-
-def test_published_results_name_criteria_in_the_readers_language(commission, chair, scored, german_science):
-    student = MembershipFactory(team=scored["a"].team, role=MembershipRole.MEMBER).user
-    with translation.override("en"):
-        snapshot = services.publish_results(commission=commission, actor=chair)
-    with translation.override("de"):
-        own = selectors.public_results(snapshot, student)["ranking"][0]["own"]
-    assert [c["name"] for c in own["criteria"]] == ["Wissenschaftliche Qualität", "Value", "Presentation"]

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
+from industry.models import CustomerRepresentative, RepresentativeStatus
 from marathon.models import Organisation, User
 from projects.models import MembershipRole
 from tests.factories import MembershipFactory, UserFactory, approved_project_with_team
@@ -47,6 +48,11 @@ def test_customer_representative_reads_only_when_the_project_allows(login, editi
     url = f"/workspace/teams/{project.team.pk}/"
     assert login(rep).get(url).status_code == 404
     services.set_customer_access(project=project, actor=project.proposer, allowed=True)
+    # A profile that merely names the organisation (an unapproved claim) reads nothing.
+    CustomerRepresentative.objects.create(user=rep, organisation=org, email=rep.email,
+                                          status=RepresentativeStatus.PENDING)
+    assert login(rep).get(url).status_code == 404
+    CustomerRepresentative.objects.filter(user=rep).update(status=RepresentativeStatus.APPROVED)
     assert login(rep).get(url).status_code == 200
     other = UserFactory(status=User.Status.INDUSTRY, organisation=Organisation.objects.create(
         name="Other", kind="industry", country="DE"), university=None, country="DE")
