@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # TEST_REDIS_URL's). 0 runs them in one process.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: run test install assets messages lint bench check-deploy compose-check clean
+.PHONY: run test install assets messages lint bench check-deploy compose-check clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -80,6 +80,10 @@ compose-check: $(VENV)/.installed
 
 bench: install
 	bash bench/run.sh
+
+# docs/screenshots/: every role's key pages at 1280 and 390 px, from a scratch database seeded with the demo.
+screenshots: install
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

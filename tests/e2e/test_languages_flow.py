@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from marathon.models import User
-from tests.e2e.helpers import login_in_browser
+from tests.e2e.helpers import click_nav, login_in_browser
 from tests.factories import EditionFactory, ScientificAreaFactory, UserFactory, approved_project_with_team
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
@@ -43,7 +43,7 @@ def test_student_switches_language_and_sees_no_english(page: Page, live_url, lan
     expect(page.locator("main")).to_contain_text("Linguistics")
 
     page.goto(f"{live_url}/")
-    page.click(f"form.language-switcher button[value={language}]")
+    click_nav(page, f"form.language-switcher button[value={language}]")  # the menu may be collapsed
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("body")).to_contain_text(HOME_HEADING[language])
     assert chrome_texts(page) & english_home - SHARED_WORDS[language] == set()
