@@ -184,20 +184,35 @@ def sheets_of_project(commission: Commission, project: Project) -> list[dict]:
             for s in sheets]
 
 
-def progress_by_expert(commission: Commission):
+EXPERT_SORTS = {"name": ("user__full_name", "pk"), "submitted": ("submitted", "user__full_name", "pk"),
+                "open": ("-open", "user__full_name", "pk")}
+PROJECT_SORTS = {"title": ("title", "pk"), "submitted": ("submitted", "title", "pk"),
+                 "assigned": ("assigned", "title", "pk")}
+
+
+def progress_by_expert(commission: Commission, sort: str = "name", unfinished: bool = False):
+    """Seats with their assigned and submitted counts (one grouped query, sorted and filtered in
+    SQL): `unfinished` keeps the experts with sheets still to submit."""
     submitted = Q(assignments__sheet__status=SheetStatus.SUBMITTED)
-    return (commission.members.select_related("user")
-            .annotate(assigned=Count("assignments"), submitted=Count("assignments", filter=submitted))
-            .order_by("user__full_name"))
+    members = (commission.members.select_related("user")
+               .annotate(assigned=Count("assignments"), submitted=Count("assignments", filter=submitted))
+               .annotate(open=F("assigned") - F("submitted")))
+    if unfinished:
+        members = members.filter(open__gt=0)
+    return members.order_by(*EXPERT_SORTS.get(sort, EXPERT_SORTS["name"]))
 
 
-def progress_by_project(commission: Commission):
+def progress_by_project(commission: Commission, sort: str = "title", fewer_than: int | None = None):
+    """Evaluated projects with their assigned and submitted sheets (one grouped query, sorted and
+    filtered in SQL): `fewer_than` keeps the projects with fewer submitted sheets."""
     scope = Q(expert_assignments__member__commission=commission)
     submitted = scope & Q(expert_assignments__sheet__status=SheetStatus.SUBMITTED)
-    return (projects_to_evaluate(commission.edition).only("id", "title")
-            .annotate(assigned=Count("expert_assignments", filter=scope),
-                      submitted=Count("expert_assignments", filter=submitted))
-            .order_by("title"))
+    projects = (projects_to_evaluate(commission.edition).only("id", "title")
+                .annotate(assigned=Count("expert_assignments", filter=scope),
+                          submitted=Count("expert_assignments", filter=submitted)))
+    if fewer_than is not None:
+        projects = projects.filter(submitted__lt=fewer_than)
+    return projects.order_by(*PROJECT_SORTS.get(sort, PROJECT_SORTS["title"]))
 
 
 def publication_gaps(commission: Commission) -> dict:

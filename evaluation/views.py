@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from marathon.uploads import serve_file
 from projects.models import Membership, Team
 
-from . import exports, selectors, services
+from . import exports, selectors, services, tables
 from .forms import (
     AssignForm,
     AutoAssignForm,
@@ -237,27 +237,50 @@ def _results_table_context(results: dict) -> dict:
     return {"rows": rows, "agreement": agreement}
 
 
-def _results_table(commission) -> str:
-    """The chair's rendered results table, cached under the live results' key (which changes
-    with every input of the numbers) per language: a repeated view costs the fingerprint query."""
+def _results_options(params) -> tuple[str, bool]:
+    return (tables.choice(params, "r_sort", tables.RESULT_SORTS, "rank"), params.get("r_filter") == "disagreement")
+
+
+def _results_table(commission, params=None) -> tuple[str, tables.Table]:
+    """The chair's rendered results table (one page of it, sorted and filtered from `params`),
+    cached under the live results' key (which changes with every input of the numbers) per
+    language and table options: a repeated view costs the fingerprint query."""
+    params = params if params is not None else QueryDict()
+    sort, disagreement = _results_options(params)
     key = selectors.results_cache_key(commission)
-    html_key = f"{key}:table:{translation.get_language()}"
-    html = cache.get(html_key)
-    if html is None:
+    results = None
+    table = None
+    page_param = params.get("r_page", "1")
+    html_key = f"{key}:table:{translation.get_language()}:{sort}:{int(disagreement)}:{page_param[:8]}"
+    cached = cache.get(html_key)
+    if cached is not None:
+        html, meta = cached
+        table = tables.Table(**meta)
+    else:
         results = selectors.live_results(commission, key=key)
-        html = render_to_string("evaluation/_results_table.html", _results_table_context(results))
-        cache.set(html_key, html, selectors.LIVE_RESULTS_TTL)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+        rows = tables.results_rows(results["projects"], sort, disagreement)
+        table = tables.paginate(params, "r", rows, sort=sort, sort_options=_result_sort_labels(), allow_all=True)
+        html = render_to_string("evaluation/_results_table.html", _results_table_context(
+            {"projects": table.rows, "agreement": results["agreement"]}))
+        cache.set(html_key, (html, table.cacheable()), selectors.LIVE_RESULTS_TTL)
+    return mark_safe(html), table  # noqa: S308 - our own template's output, escaped when rendered
+
+
+def _result_sort_labels() -> dict:
+    return {"rank": _("rank"), "title": _("title"), "sheets": _("sheets"), "spread": _("spread")}
 
 
 @login_required
 def dashboard(request, year):
     """Progress, assignment and reminders for chairs and the office; the live results table
     (and links to individual sheets) for chairs only. The manual-assignment form (a `<select>`
-    of every expert and project) is loaded on demand (`assign_form`)."""
+    of every expert and project) is loaded on demand (`assign_form`). Each table is sorted,
+    filtered and paginated from the query string (`evaluation.tables`), so the page stays small
+    whatever the commission's size; the full ranking is one link away and in the exports."""
     commission = get_commission_for_manager(request.user, year)
     snapshot = selectors.published_snapshot(commission)
     is_chair = commission.viewer_is_chair
+    params = request.GET
     publishing = {}
     if is_chair and snapshot is None:
         gaps = selectors.publication_gaps(commission)
@@ -267,12 +290,30 @@ def dashboard(request, year):
             "can_publish": timezone.localdate() >= commission.edition.evaluation_start,
             "publish_form": PublishForm(),
             "method_form": RankingMethodForm(initial={"method": commission.ranking_method})}
+    expert_sort = tables.choice(params, "e_sort", selectors.EXPERT_SORTS, "name")
+    unfinished = params.get("e_filter") == "unfinished"
+    project_sort = tables.choice(params, "p_sort", selectors.PROJECT_SORTS, "title")
+    fewer_than = tables.positive_int(params, "p_lt")
+    experts = tables.paginate(
+        params, "e", selectors.progress_by_expert(commission, sort=expert_sort, unfinished=unfinished),
+        sort=expert_sort, sort_options={"name": _("name"), "submitted": _("submitted"), "open": _("most open")})
+    projects = tables.paginate(
+        params, "p", selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than),
+        sort=project_sort, sort_options={"title": _("title"), "submitted": _("submitted"),
+                                         "assigned": _("assigned")})
+    results_table, results = _results_table(commission, params) if is_chair else ("", None)
     return render(request, "evaluation/commission_dashboard.html", {
         **publishing,
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
-        "experts": selectors.progress_by_expert(commission),
-        "projects": selectors.progress_by_project(commission),
-        "results_table": _results_table(commission) if is_chair else "",
+        "experts": experts, "unfinished": unfinished,
+        "unfinished_url": tables.url_with(params, e_filter=None if unfinished else "unfinished", e_page=None),
+        "projects": projects, "fewer_than": fewer_than,
+        "fewer_than_clear_url": tables.url_with(params, p_lt=None, p_page=None),
+        "carry_params": [(k, v) for k, v in params.items() if k not in ("p_lt", "p_page")],
+        "results_table": results_table, "results": results,
+        "disagreement": _results_options(params)[1],
+        "disagreement_url": tables.url_with(
+            params, r_filter=None if _results_options(params)[1] else "disagreement", r_page=None),
         "conflicts": ConflictOfInterest.objects.filter(member__commission=commission)
         .select_related("member__user", "project"),
         "auto_form": AutoAssignForm(),

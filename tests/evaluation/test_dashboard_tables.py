@@ -1,0 +1,85 @@
+"""The chair's dashboard tables at size: sorting, filtering and pagination from the query string."""
+
+import pytest
+from django.urls import reverse
+
+from evaluation import services, tables
+from evaluation.models import ScoreSheet
+from tests.factories import approved_project_with_team
+
+from .helpers import full_scores
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thirty_projects(commission, chair, expert_member, edition, criteria):
+    """30 projects assigned to the expert; the first three ("P00".."P02") submitted."""
+    for number in range(30):
+        project = approved_project_with_team(edition=edition, title=f"P{number:02d}")
+        sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+        if number < 3:
+            services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [4, 4]))
+            services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    return edition
+
+
+def dashboard(client, edition, **params):
+    response = client.get(reverse("evaluation:dashboard", args=[edition.year]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_dashboard_project_progress_paginated(login, chair, thirty_projects):
+    client = login(chair)
+    first = dashboard(client, thirty_projects).split('id="conflicts"')[0]
+    assert first.count('class="project-progress"') == tables.PER_PAGE
+    assert "P00" in first and "P29" not in first and "Page 1 of 2 (30 rows)" in first
+    second = dashboard(client, thirty_projects, p_page=2)
+    assert second.count('class="project-progress"') == 5 and "P29" in second
+
+
+def test_dashboard_project_progress_sorted_and_filtered_fewer_than(login, chair, thirty_projects):
+    client = login(chair)
+    by_submitted = dashboard(client, thirty_projects, p_sort="submitted").split('id="conflicts"')[0]
+    assert "P03" in by_submitted and "P00" not in by_submitted  # 0 submitted first: P00 is on page 2
+    short = dashboard(client, thirty_projects, p_lt=1)
+    assert short.count('class="project-progress"') == 25 and "P00" not in short.split('id="conflicts"')[0]
+    assert "Page 1 of 2 (27 rows)" in short
+    assert "(30 rows)" in dashboard(client, thirty_projects, p_lt="junk")  # ignored, never a 500
+
+
+def test_dashboard_experts_unfinished_filter(login, chair, thirty_projects):
+    html = dashboard(login(chair), thirty_projects, e_filter="unfinished")
+    progress = html.split('id="progress-projects"')[0]
+    assert "3 / 30" in progress and chair.full_name not in progress.split("<tbody>")[1]
+
+
+def test_dashboard_results_filtered_and_full_ranking_one_click_away(login, chair, thirty_projects, commission):
+    client = login(chair)
+    html = dashboard(client, thirty_projects)
+    assert 'id="r-filter-disagreement"' in html
+    none = dashboard(client, thirty_projects, r_filter="disagreement")
+    assert "P00" not in none.split('id="results-table"')[1].split("</table>")[0]
+    by_title = dashboard(client, thirty_projects, r_sort="title", r_page="all")
+    table = by_title.split('id="results-table"')[1]
+    assert table.index("P00") < table.index("P01") < table.index("P02")
+    assert dashboard(client, thirty_projects, r_sort="nonsense", r_page="x").count("<html") == 1
+
+
+def test_dashboard_results_pages_and_show_all(login, chair, expert_member, commission, edition, criteria):
+    for number in range(tables.PER_PAGE + 2):
+        project = approved_project_with_team(edition=edition, title=f"R{number:02d}")
+        services.assign_expert(member=expert_member, project=project, actor=chair)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
+        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    client = login(chair)
+
+    def results_rows(html):
+        return html.split('id="results-table"')[1].split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+
+    first = dashboard(client, edition)
+    assert results_rows(first) == tables.PER_PAGE and 'id="r-all"' in first
+    assert results_rows(dashboard(client, edition, r_page=2)) == 2
+    assert results_rows(dashboard(client, edition, r_page="all")) == tables.PER_PAGE + 2
