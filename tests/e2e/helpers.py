@@ -29,10 +29,13 @@ def logout_in_browser(page: Page) -> None:
 def click_nav(page: Page, link: str) -> None:
     """Click a navbar link that may sit in a dropdown menu (or the collapsed mobile menu)."""
     toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
+        # Bootstrap animates the collapse: wait until the menu is open before reaching into it.
+        page.locator(".navbar-collapse.show").wait_for(state="visible")
     target = page.locator(link)
     if not target.is_visible():
         menu = "xpath=ancestor::li[contains(@class, 'dropdown')]/a[contains(@class, 'dropdown-toggle')]"
         target.locator(menu).click()
+        target.wait_for(state="visible")
     target.click()
