@@ -1,18 +1,18 @@
 """Pages: the holder's certificates and portfolio, the office's issuing pages, and the public
 verify page (no login; only what the certificate states)."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marathon.decorators import office_required
 from marathon.models import Edition, User
 from marathon.uploads import PDF, validate_upload
 
@@ -24,16 +24,6 @@ from .pdf import verify_pdf
 from .portfolio import json_resume, portfolio_pdf
 
 PDF_CHECK_MAX_BYTES = 5 * 1024 * 1024
-
-
-def office_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only the programme office can see this page."))
-        return view(request, *args, **kwargs)
-    return wrapper
 
 
 def get_certificate_for(user, pk: int) -> Certificate:

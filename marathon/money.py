@@ -11,29 +11,35 @@ from django.utils import translation
 
 def format_money(amount, currency: str = "EUR", language: str | None = None) -> str:
     """`amount` (Decimal, int, float or numeric string) in `currency`; "" for no amount."""
-    if amount is None or amount == "":
-        return ""
+    value = _decimal(amount)
+    if not isinstance(value, Decimal):
+        return value
     try:
-        value = Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        return str(amount)
-    locale = translation.to_locale(language or translation.get_language() or "en")
-    try:
-        return format_currency(value, (currency or "EUR").upper(), locale=locale)
+        return format_currency(value, (currency or "EUR").upper(), locale=_locale(language))
     except (UnknownCurrencyError, ValueError):
         return f"{value:.2f} {currency}"
 
 
 def format_amount(amount, language: str | None = None) -> str:
     """The number alone with two decimals, grouped for the language: "1.234,50" (de)."""
+    value = _decimal(amount)
+    if not isinstance(value, Decimal):
+        return value
+    return format_decimal(value, format="#,##0.00", locale=_locale(language))
+
+
+def _decimal(amount) -> Decimal | str:
+    """The amount as a Decimal, or the text to show instead: "" for none, the input when not a number."""
     if amount is None or amount == "":
         return ""
     try:
-        value = Decimal(str(amount))
+        return Decimal(str(amount))
     except (InvalidOperation, ValueError):
         return str(amount)
-    locale = translation.to_locale(language or translation.get_language() or "en")
-    return format_decimal(value, format="#,##0.00", locale=locale)
+
+
+def _locale(language: str | None) -> str:
+    return translation.to_locale(language or translation.get_language() or "en")
 
 
 def spreadsheet_format(currency: str = "EUR") -> str:

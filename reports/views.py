@@ -1,10 +1,8 @@
 """Statistics pages (office, public summary), export start/progress/download."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marathon.decorators import office_required
 from marathon.models import Edition
 
 from . import services
@@ -22,16 +21,6 @@ from .exports import CONTENT_TYPES
 from .forms import ExportForm, YearRangeForm
 from .models import ExportJob, ExportStatus
 from .statistics import MAX_YEAR, MIN_YEAR
-
-
-def office_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only the programme office can see this page."))
-        return view(request, *args, **kwargs)
-    return wrapper
 
 
 def default_years() -> tuple[int, int]:

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.test import Client
+from rest_framework.test import APIClient
 
 from tests import factories
 
@@ -109,6 +110,13 @@ def office(db):
 @pytest.fixture
 def outsider(db):
     return factories.UserFactory(status="master")
+
+
+def api_client_for(user) -> APIClient:
+    """A DRF test client authenticated as `user` (no token or session round trip)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 def client_for(user) -> Client:

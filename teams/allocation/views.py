@@ -1,7 +1,6 @@
 """Allocation pages: a student's ranking, supervisors' decisions, the office's runs and review.
 Thin: parse, call one service, redirect with a message (rule errors included)."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +9,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from marathon.decorators import office_required as shared_office_required
 from marathon.models import Edition, User
 from projects.composition import STUDENT_ROLES
 from projects.models import Membership, Team
@@ -21,15 +22,7 @@ from . import selectors, services
 from .forms import DecisionForm, RankingForm, RunForm
 from .models import AllocationPlacement, AllocationRun, Preference, SupervisorDecision
 
-
-def office_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only the programme office runs the allocation."))
-        return view(request, *args, **kwargs)
-    return wrapper
+office_required = shared_office_required(message=gettext_lazy("Only the programme office runs the allocation."))
 
 
 def _edition(request) -> Edition:

@@ -1,12 +1,12 @@
 """The evaluation API: workflow endpoints, the house error shape, visibility, query counts."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from evaluation import services
 from evaluation.models import Assignment, ExpertGroup, ScoreSheet, SheetStatus
 from marathon.models import AuditEntry
 from projects.models import MembershipRole
+from tests.conftest import api_client_for as api
 from tests.factories import MembershipFactory, approved_project_with_team
 
 from .conftest import seat
@@ -15,12 +15,6 @@ from .helpers import close_evaluation, full_scores, open_evaluation, publish
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

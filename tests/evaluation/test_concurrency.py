@@ -1,12 +1,11 @@
 """Concurrent requests against PostgreSQL with real threads."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from evaluation import services
 from evaluation.models import Assignment, ExpertGroup
+from tests.concurrency import errors_of, race
 from tests.factories import approved_project_with_team
 
 from .conftest import seat
@@ -14,25 +13,8 @@ from .conftest import seat
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_in_threads(*targets):
-    errors = []
-    barrier = threading.Barrier(len(targets))
-
-    def wrap(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as exc:  # collected and asserted by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+def race_errors(*targets):
+    return errors_of(race(*targets))
 
 
 def test_two_auto_assignments_at_once_assign_each_pair_once(commission, chair, edition):
@@ -40,7 +22,7 @@ def test_two_auto_assignments_at_once_assign_each_pair_once(commission, chair, e
         seat(commission, group=group)
     for _ in range(6):
         approved_project_with_team(edition=edition)
-    errors = run_in_threads(*[lambda: services.auto_assign(commission=commission, per_project=2, actor=chair)] * 2)
+    errors = race_errors(*[lambda: services.auto_assign(commission=commission, per_project=2, actor=chair)] * 2)
     assert errors == []
     assert Assignment.objects.count() == 12
 
@@ -49,7 +31,7 @@ def test_conflict_declared_while_assigning_never_leaves_both(commission, chair, 
     for _ in range(5):
         Assignment.objects.all().delete()
         expert_member.conflicts.all().delete()
-        run_in_threads(
+        race_errors(
             lambda: services.declare_conflict(member=expert_member, project=project, reason="Ties",
                                               actor=expert_member.user),
             lambda: services.assign_expert(member=expert_member, project=project, actor=chair))

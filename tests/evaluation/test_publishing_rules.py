@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.formats import date_format
-from rest_framework.test import APIClient
 
 from evaluation import selectors, services
 from evaluation.models import ExpertGroup, RankingMethod, ResultSnapshot, ResultSubmission
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
+from tests.conftest import api_client_for as api
 from tests.factories import approved_project_with_team
 
 from .conftest import seat
@@ -18,12 +18,6 @@ from .helpers import full_scores, open_evaluation, publish
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

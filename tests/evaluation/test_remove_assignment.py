@@ -3,23 +3,17 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from evaluation import services
 from evaluation.models import Assignment, ConflictOfInterest, ConflictSource, ScoreSheet
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
+from tests.conftest import api_client_for as api
 
 from .helpers import full_scores
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

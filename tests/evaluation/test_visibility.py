@@ -4,10 +4,10 @@ without a chair seat), other experts and team members never see them, before or 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
-from rest_framework.test import APIClient
 
 from evaluation import services
 from evaluation.models import ExpertGroup, ResultSnapshot
+from tests.conftest import api_client_for as api
 
 from .conftest import seat
 from .helpers import full_scores, open_evaluation, publish
@@ -15,12 +15,6 @@ from .helpers import full_scores, open_evaluation, publish
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
 SECRET_NOTE = "confidential remark 7f3"
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

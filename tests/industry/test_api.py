@@ -1,20 +1,14 @@
 """Industry API: tasks, internships, applications, implementations; error shape; 404s; query counts."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from industry.models import ApplicationStatus, Confidentiality, ImplementationStatus, ResearchTask, TaskStatus
+from tests.conftest import api_client_for as api
 from tests.factories import EditionFactory, ScientificAreaFactory, UserFactory
 
 from .factories import ApplicationFactory, InternshipFactory, ResearchTaskFactory, pdf
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_api_customer_submits_task_and_office_approves(customer, organisation, office):

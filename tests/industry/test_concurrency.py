@@ -1,14 +1,13 @@
 """Capacity under concurrency, with real threads on PostgreSQL: the internship row lock makes
 each accept see the places the previous ones took; the CheckConstraint is the backstop."""
 
-import threading
 
 import pytest
 from django.db import IntegrityError, connection
 
 from industry import services
 from industry.models import ApplicationStatus, Internship, InternshipApplication, ResearchTask, TaskAdoption
-from marathon.exceptions import RuleViolation
+from tests.concurrency import run_together
 from tests.factories import EditionFactory, OrganisationFactory, UserFactory
 
 from .factories import ApplicationFactory, InternshipFactory, ResearchTaskFactory, representative
@@ -20,28 +19,6 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def run_together(*actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def worker(index, action):
-        try:
-            barrier.wait()
-            action()
-            outcomes[index] = "ok"
-        except RuleViolation:
-            outcomes[index] = "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_twenty_accepts_for_three_places_accept_three():

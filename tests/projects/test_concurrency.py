@@ -1,41 +1,18 @@
 """Workflow races, with real threads on PostgreSQL: the row lock makes the second decision
 see the first one's status."""
 
-import threading
 
 import pytest
 from django.db import connection
 
-from marathon.exceptions import RuleViolation
 from projects import services
 from projects.models import Membership, Project, ProjectStatus, Team
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.projects.factories import submitted_project
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks")]
-
-
-def run_together(*actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def worker(index, action):
-        try:
-            barrier.wait()
-            action()
-            outcomes[index] = "ok"
-        except RuleViolation:
-            outcomes[index] = "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 def test_two_office_members_approving_at_once_create_one_team():

@@ -1,11 +1,11 @@
 """Concurrent edits against real PostgreSQL with real threads."""
 
-import threading
 
 import pytest
 from django.db import connection
 
 from marathon.exceptions import RuleViolation
+from tests.concurrency import race
 from workspace import services
 from workspace.models import JournalEntry, Milestone
 
@@ -15,30 +15,9 @@ pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")]
 
 
-def _race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        barrier.wait()
-        try:
-            results[index] = function()
-        except Exception as exc:  # collected for the assertion
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_concurrent_edits_of_a_milestone_one_wins_the_other_is_told(team, member, supervisor):
     m = milestone(team, member)
-    results = _race([
+    results = race(*[
         lambda: services.update_milestone(milestone=m, actor=member, data={"title": "By the student"},
                                           expected_version=1),
         lambda: services.update_milestone(milestone=m, actor=supervisor, data={"status": "dropped"},
@@ -55,7 +34,7 @@ def test_concurrent_edits_of_a_milestone_one_wins_the_other_is_told(team, member
 def test_concurrent_signatures_keep_one_hash_chain(team, member, second_member):
     first = services.create_entry(team=team, actor=member, data=entry_data(title="A"))
     second = services.create_entry(team=team, actor=second_member, data=entry_data(title="B"))
-    results = _race([lambda: services.sign_entry(entry=first, actor=member),
+    results = race(*[lambda: services.sign_entry(entry=first, actor=member),
                      lambda: services.sign_entry(entry=second, actor=second_member)])
     assert all(isinstance(r, JournalEntry) for r in results)
     from workspace.selectors import verify_chain
