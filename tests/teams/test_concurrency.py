@@ -1,10 +1,9 @@
 """The rules hold when many steps happen at the same moment: real threads, each with its own
 PostgreSQL connection, released together by a barrier."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from marathon.exceptions import RuleViolation
 from marathon.models import Notification
@@ -12,6 +11,7 @@ from projects.composition import STUDENT_ROLES
 from projects.models import Membership
 from teams import services
 from teams.models import JoinRequest, RequestStatus
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.teams.factories import JoinRequestFactory, add_students, make_team
 
@@ -20,26 +20,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 def run_together(calls):
     """Run each call in its own thread, all released at once; returns ("ok"|message) per call."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-            results[index] = "ok"
-        except RuleViolation as exc:
-            results[index] = " ".join(exc.messages)
-        except Exception as exc:  # anything else is a bug the assertion below shows
-            results[index] = f"ERROR {exc.__class__.__name__}: {exc}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = []
+    for result in race(*calls):
+        if isinstance(result, RuleViolation):
+            results.append(" ".join(result.messages))
+        elif isinstance(result, Exception):  # anything else is a bug the assertion shows
+            results.append(f"ERROR {result.__class__.__name__}: {result}")
+        else:
+            results.append("ok")
     return results
 
 
