@@ -1,13 +1,18 @@
 """The grant summary as CSV (per university pair) and XLSX (summary and individual grants)."""
 
 import csv
+from collections.abc import Iterator
 from io import BytesIO
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from marathon.money import spreadsheet_format
+
+from .models import MobilityKind, MobilityStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,19 +31,39 @@ def summary_rows(summary: dict) -> list[list]:
     return rows
 
 
-def grant_rows(grants) -> list[list]:
-    rows = [[_("Participant"), _("Kind"), _("Home university"), _("Host university"),
-             _("Planned start"), _("Planned end"), _("Status"), _("Grant reference"),
-             _("Distance (km)"), _("Distance band"), _("Travel support"),
-             _("Individual support per day"), _("Funded days"), _("Individual support"),
-             _("Grant total"), _("Currency")]]
-    rows += [[m.participant.full_name, m.get_kind_display(), m.home_university.short_name,
-              m.host_university.short_name, m.planned_start, m.planned_end,
-              m.get_status_display(), m.grant_reference, m.distance_km, m.distance_band,
-              float(m.grant_travel_amount), float(m.grant_daily_rate), m.grant_days,
-              float(m.grant_individual_amount), float(m.grant_total), m.grant_currency]
-             for m in grants]
-    return rows
+GRANT_COLUMNS = ("participant__full_name", "kind", "home_university__short_name",
+                 "host_university__short_name", "planned_start", "planned_end", "status",
+                 "grant_reference", "distance_km", "distance_band", "grant_travel_amount",
+                 "grant_daily_rate", "grant_days", "grant_individual_amount", "grant_total",
+                 "grant_currency")
+KIND, STATUS = GRANT_COLUMNS.index("kind"), GRANT_COLUMNS.index("status")
+DETAIL_AMOUNTS = tuple(GRANT_COLUMNS.index(name) for name in (
+    "grant_travel_amount", "grant_daily_rate", "grant_individual_amount", "grant_total"))
+SUMMARY_AMOUNTS = (3,)
+
+
+def grant_rows(grants: QuerySet) -> Iterator[list]:
+    """The header, then one row per grant of `grants` (a queryset of mobilities), streamed:
+    tuples read in chunks and the kind and status labels translated once, not five model
+    instances and two translation lookups per row (~5,000 rows at scale 100)."""
+    yield [_("Participant"), _("Kind"), _("Home university"), _("Host university"),
+           _("Planned start"), _("Planned end"), _("Status"), _("Grant reference"),
+           _("Distance (km)"), _("Distance band"), _("Travel support"),
+           _("Individual support per day"), _("Funded days"), _("Individual support"),
+           _("Grant total"), _("Currency")]
+    kinds, statuses = _labels(MobilityKind), _labels(MobilityStatus)
+    for values in grants.values_list(*GRANT_COLUMNS).iterator(chunk_size=2000):
+        row = list(values)
+        row[KIND] = kinds.get(row[KIND], row[KIND])
+        row[STATUS] = statuses.get(row[STATUS], row[STATUS])
+        for index in DETAIL_AMOUNTS:
+            row[index] = float(row[index])
+        yield row
+
+
+def _labels(choices) -> dict:
+    """Value -> label in the active language, as `get_<field>_display()` gives it."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def grants_csv(summary: dict) -> HttpResponse:
@@ -50,18 +75,21 @@ def grants_csv(summary: dict) -> HttpResponse:
     return response
 
 
-def grants_xlsx(summary: dict, grants) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Summary"))
-    for row in summary_rows(summary):
-        sheet.append([float(v) if i == 3 and _is_number(v) else v
-                      for i, v in enumerate(row)])
+def grants_xlsx(summary: dict, grants: QuerySet) -> HttpResponse:
+    """Two sheets, written row by row (openpyxl's write-only mode keeps no cell objects)."""
+    workbook = Workbook(write_only=True)
+    money = spreadsheet_format("EUR")
+    sheet = workbook.create_sheet(str(_("Summary")))
+    header, *rows = summary_rows(summary)
+    sheet.append(header)
+    for row in rows:
+        row[3] = float(row[3]) if _is_number(row[3]) else row[3]
+        sheet.append(_amounts_formatted(sheet, row, SUMMARY_AMOUNTS, money))
     detail = workbook.create_sheet(str(_("Grants")))
-    for row in grant_rows(grants):
-        detail.append(row)
-    _format_amounts(sheet, columns=["D"])
-    _format_amounts(detail, columns=["K", "L", "N", "O"])
+    rows = grant_rows(grants)
+    detail.append(next(rows))
+    for row in rows:
+        detail.append(_amounts_formatted(detail, row, DETAIL_AMOUNTS, money))
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -69,12 +97,14 @@ def grants_xlsx(summary: dict, grants) -> HttpResponse:
     return response
 
 
-def _format_amounts(sheet, *, columns: list[str]) -> None:
+def _amounts_formatted(sheet, row: list, columns: tuple, number_format: str) -> list:
     """Amounts stay numbers (sums work) and show as EUR in the reader's own separators."""
-    for column in columns:
-        for cell in sheet[column][1:]:
-            if isinstance(cell.value, int | float):
-                cell.number_format = spreadsheet_format("EUR")
+    for index in columns:
+        if isinstance(row[index], int | float):
+            cell = WriteOnlyCell(sheet, value=row[index])
+            cell.number_format = number_format
+            row[index] = cell
+    return row
 
 
 def _is_number(value) -> bool:

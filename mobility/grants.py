@@ -16,6 +16,7 @@ from decimal import Decimal
 from marathon.models import University
 
 from .models import (
+    CountryGroupEntry,
     DailyRate,
     GrantRateTable,
     TravelBand,
@@ -64,7 +65,11 @@ class GrantEstimate:
 
 def table_for_year(year: int) -> GrantRateTable | None:
     """The table of that call year; else the latest one before it; else the earliest one."""
-    tables = list(GrantRateTable.objects.order_by("first_call_year"))
+    return pick_table(list(GrantRateTable.objects.order_by("first_call_year")), year)
+
+
+def pick_table(tables: list, year: int) -> GrantRateTable | None:
+    """`table_for_year`'s rule over `tables` (ordered by first call year)."""
     for table in tables:
         if table.first_call_year <= year and (table.last_call_year or year) >= year:
             return table
@@ -75,7 +80,11 @@ def table_for_year(year: int) -> GrantRateTable | None:
 
 
 def band_for(table: GrantRateTable, distance_km: int) -> TravelBand | None:
-    for band in table.bands.order_by("min_km"):
+    return pick_band(table.bands.order_by("min_km"), distance_km)
+
+
+def pick_band(bands, distance_km: int) -> TravelBand | None:
+    for band in bands:
         if band.min_km <= distance_km and (band.max_km is None or distance_km <= band.max_km):
             return band
     return None
@@ -86,10 +95,60 @@ def country_group_for(table: GrantRateTable, country) -> str:
     return entry.group if entry else table.default_country_group
 
 
+def daily_rate_for(table: GrantRateTable, group: str, participant_kind: str) -> Decimal:
+    rate = DailyRate.objects.filter(table=table, country_group=group,
+                                    participant_kind=participant_kind).first()
+    return rate.amount if rate else ZERO
+
+
+class RateBook:
+    """Every rate table read once (4 queries), for a caller that estimates thousands of grants
+    (the scale generator): the same answers as the per-call lookups above, from memory. The
+    tables are unique per first call year, bands per start, groups per country and rates per
+    (group, kind), so no ordering question arises."""
+
+    def __init__(self):
+        self.tables = list(GrantRateTable.objects.order_by("first_call_year"))
+        self.bands, self.groups, self.rates = {}, {}, {}
+        for band in TravelBand.objects.order_by("table_id", "min_km"):
+            self.bands.setdefault(band.table_id, []).append(band)
+        for table_id, country, group in CountryGroupEntry.objects.values_list("table_id", "country", "group"):
+            self.groups[table_id, str(country)] = group
+        for table_id, group, kind, amount in DailyRate.objects.values_list(
+                "table_id", "country_group", "participant_kind", "amount"):
+            self.rates[table_id, group, kind] = amount
+
+    def table_for_year(self, year: int) -> GrantRateTable | None:
+        return pick_table(self.tables, year)
+
+    def band_for(self, table: GrantRateTable, distance_km: int) -> TravelBand | None:
+        return pick_band(self.bands.get(table.pk, ()), distance_km)
+
+    def country_group_for(self, table: GrantRateTable, country) -> str:
+        return self.groups.get((table.pk, str(country)), table.default_country_group)
+
+    def daily_rate_for(self, table: GrantRateTable, group: str, participant_kind: str) -> Decimal:
+        return self.rates.get((table.pk, group, participant_kind), ZERO)
+
+
+class _LiveRates:
+    """The default: each estimate reads what it needs from the database."""
+
+    table_for_year = staticmethod(table_for_year)
+    band_for = staticmethod(band_for)
+    country_group_for = staticmethod(country_group_for)
+    daily_rate_for = staticmethod(daily_rate_for)
+
+
+LIVE_RATES = _LiveRates()
+
+
 def estimate_grant(*, home: University, host: University, kind: str, start: date, end: date,
-                   green: bool = False, call_year: int | None = None) -> GrantEstimate:
+                   green: bool = False, call_year: int | None = None,
+                   rates: RateBook | None = None) -> GrantEstimate:
+    rates = rates or LIVE_RATES
     distance = distance_between(home, host)
-    table = table_for_year(call_year or start.year)
+    table = rates.table_for_year(call_year or start.year)
     stay_days = max((end - start).days + 1, 0)
     if table is None:
         return GrantEstimate(distance, "", ZERO, ZERO, stay_days, 0, stay_days, ZERO, ZERO, "EUR",
@@ -97,15 +156,13 @@ def estimate_grant(*, home: University, host: University, kind: str, start: date
     notes = []
     if not (table.first_call_year <= (call_year or start.year) <= (table.last_call_year or 9999)):
         notes.append("rate-table-of-other-call")
-    band = band_for(table, distance)
+    band = rates.band_for(table, distance)
     travel = ZERO
     if band is not None:
         travel = band.green_amount if green and band.green_amount is not None else band.standard_amount
-    group = country_group_for(table, host.country)
+    group = rates.country_group_for(table, host.country)
     participant_kind = participant_kind_of(kind)
-    rate = DailyRate.objects.filter(table=table, country_group=group,
-                                    participant_kind=participant_kind).first()
-    daily = rate.amount if rate else ZERO
+    daily = rates.daily_rate_for(table, group, participant_kind)
     travel_days = table.travel_days + (table.green_travel_extra_days if green else 0)
     days = stay_days + travel_days if stay_days else 0
     individual = (daily * days).quantize(Decimal("0.01"))

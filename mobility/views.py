@@ -298,7 +298,6 @@ def grant_summary_export(request, fmt):
     edition_id = request.GET.get("edition", "")
     edition = Edition.objects.filter(pk=edition_id).first() if edition_id.isdigit() else None
     summary = selectors.grant_summary(edition)
-    grants = selectors.erasmus_grants(edition=edition).select_related(*selectors.LIST_RELATED)
     if fmt == "xlsx":
-        return exports.grants_xlsx(summary, grants)
+        return exports.grants_xlsx(summary, selectors.erasmus_grants(edition=edition))
     return exports.grants_csv(summary)
