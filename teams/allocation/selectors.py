@@ -150,7 +150,28 @@ def team_results(run: AllocationRun, *, sort: str = "name", unmet: bool = False)
     return rows.order_by(*TEAM_SORTS.get(sort, TEAM_SORTS["name"]))
 
 
-def placements(run: AllocationRun, *, sort: str = "name", show: str = "") -> QuerySet:
+class PlacementPages:
+    """The students' table for a Paginator: counted and paged on the placements alone (the (run,
+    id) index), the names joined for the page's rows only — one COUNT and one page query, whatever
+    the planner thinks of a run's size (a run just written has no statistics yet)."""
+
+    def __init__(self, rows: QuerySet, order: tuple):
+        self.rows, self.order = rows, order
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        page = self.rows.order_by(*self.order).values("pk")[window]
+        return list(AllocationPlacement.objects.filter(pk__in=page).order_by(*self.order).values(
+            "pk", "rank", "locked", "team_id", name=F("student__full_name"),
+            university=F("student__university__short_name"), team_name=F("team__name")))
+
+
+def placements(run: AllocationRun, *, sort: str = "name", show: str = "") -> PlacementPages:
     """One dict per student (name, university, team name, rank, locked). Rows are written in name
     order (services._store_result): the (run, id) index pages them."""
     rows = AllocationPlacement.objects.filter(run=run)
@@ -158,9 +179,7 @@ def placements(run: AllocationRun, *, sort: str = "name", show: str = "") -> Que
         rows = rows.filter(team__isnull=True)
     elif show == "locked":
         rows = rows.filter(locked=True)
-    return (rows.order_by(*PLACEMENT_SORTS.get(sort, PLACEMENT_SORTS["name"]))
-            .values("pk", "rank", "locked", "team_id", name=F("student__full_name"),
-                    university=F("student__university__short_name"), team_name=F("team__name")))
+    return PlacementPages(rows, PLACEMENT_SORTS.get(sort, PLACEMENT_SORTS["name"]))
 
 
 def placement_for(student: User, run: AllocationRun):
