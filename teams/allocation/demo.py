@@ -7,11 +7,11 @@ The demo student (student@marathon.example) ranks nothing: they still see "Rank 
 from django.db import transaction
 
 from marathon.models import Edition, University, User
+from projects.demo import DEMO_DOMAIN
 
 from . import selectors, services
 from .models import AllocationRun, PreferenceList
 
-DEMO_DOMAIN = "people.marathon.example"
 OFFICE = "office@marathon.example"
 # name, university short name, degree level, index of the approved teams (by name) they rank first
 STUDENTS = [
