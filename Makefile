@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # TEST_REDIS_URL's). 0 runs them in one process.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: run test install assets messages lint bench check-deploy compose-check clean screenshots
+.PHONY: run test install assets messages lint bench bench-allocation check-deploy compose-check clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -80,6 +80,18 @@ compose-check: $(VENV)/.installed
 
 bench: install
 	bash bench/run.sh
+
+# The allocation benchmark alone (issue 14): a fresh database named BENCH_ALLOCATION_DB_URL (its name must
+# contain "bench"; it is dropped), BENCH_ALLOCATION_STUDENTS × BENCH_ALLOCATION_PROJECTS × 5 choices,
+# solved, reviewed and committed; results in bench/runs/allocation-<students>.json. `make bench` runs it
+# at the end (BENCH_ALLOCATION=0 skips it).
+BENCH_ALLOCATION_DB_URL ?= postgres://postgres@127.0.0.1:5432/marathon_allocation_bench
+BENCH_ALLOCATION_STUDENTS ?= 10000
+BENCH_ALLOCATION_PROJECTS ?= 1600
+bench-allocation: install
+	bash scripts/ensure-services.sh >/dev/null
+	DATABASE_URL=$(BENCH_ALLOCATION_DB_URL) $(PY) -m bench.allocation \
+	  --students $(BENCH_ALLOCATION_STUDENTS) --projects $(BENCH_ALLOCATION_PROJECTS)
 
 # docs/screenshots/: every role's key pages at 1280 and 390 px, from a scratch database seeded with the demo.
 screenshots: install

@@ -119,6 +119,10 @@ def main():
     from teams.allocation.models import AllocationRun
 
     call_command("migrate", verbosity=0)
+    from django.conf import settings
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # DEBUG off: pages need the manifest
+        call_command("collectstatic", interactive=False, verbosity=0)
     started = time.monotonic()
     edition, office = generate(args.students, args.projects, args.seed)
     generated = time.monotonic() - started

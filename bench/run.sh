@@ -77,3 +77,13 @@ echo "== load: $BENCH_REQUESTS requests per scenario at concurrency $BENCH_CONCU
 $PY -m bench.load --base-url "$SITE_URL" --requests "$BENCH_REQUESTS" --concurrency "$BENCH_CONCURRENCY" \
   --gunicorn-pid "$gunicorn_pid" --out "$BENCH_OUT"
 echo "== results: $BENCH_OUT/results.json and $BENCH_OUT/results.md"
+
+# The allocation benchmark (issue 14; `make bench-allocation` runs it alone): its own database, after
+# the load above. BENCH_ALLOCATION=0 skips it.
+if [ "${BENCH_ALLOCATION:-1}" = 1 ]; then
+  stop
+  trap - EXIT
+  echo "== allocation: ${BENCH_ALLOCATION_STUDENTS:-10000} students × ${BENCH_ALLOCATION_PROJECTS:-1600} projects"
+  DATABASE_URL=${BENCH_ALLOCATION_DB_URL:-postgres://postgres@127.0.0.1:5432/marathon_allocation_bench} \
+    $PY -m bench.allocation --students "${BENCH_ALLOCATION_STUDENTS:-10000}" --projects "${BENCH_ALLOCATION_PROJECTS:-1600}"
+fi

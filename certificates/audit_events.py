@@ -8,6 +8,7 @@ EVENTS = {
     "certificates.bulk_issue_started": _("Certificates: bulk issue started"),
     "certificates.bulk_issue_resumed": _("Certificates: bulk issue resumed"),
     "certificates.bulk_issue_finished": _("Certificates: bulk issue finished"),
+    "certificates.bulk_issue_failed": _("Certificates: bulk issue stopped"),
     "certificates.settings_changed": _("Certificate settings changed"),
     "certificates.portfolio_visibility": _("Portfolio visibility changed"),
 }

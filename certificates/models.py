@@ -133,6 +133,11 @@ class IssueRun(models.Model):
     processed = models.PositiveIntegerField(_("processed"), default=0)
     issued = models.PositiveIntegerField(_("issued"), default=0)
     cursor = models.PositiveBigIntegerField(default=0)
+    # Set at every committed batch: a run whose worker was killed stops beating, and the beat job
+    # (services.resume_stalled_runs) enqueues it again; auto_resumes counts those restarts since
+    # the last batch that made progress, so a run that cannot advance ends as failed.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    auto_resumes = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

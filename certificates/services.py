@@ -2,6 +2,7 @@
 portfolio's visibility. Only the programme office issues and revokes."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,7 +182,8 @@ def run_issue_batch(*, run_id: int) -> bool:
         run.cursor = ids[-1] if ids else run.cursor
         run.processed = min(run.total, run.processed + len(ids)) if ids else run.total
         run.issued += len(issued)
-        run.save(update_fields=["status", "cursor", "processed", "issued"])
+        run.heartbeat_at, run.auto_resumes = timezone.now(), 0
+        run.save(update_fields=["status", "cursor", "processed", "issued", "heartbeat_at", "auto_resumes"])
     if ids:
         return True
     with transaction.atomic():
@@ -219,6 +222,59 @@ def render_missing_pdfs(*, edition_id: int, limit: int | None = None) -> int:
         store_pdf(certificate)
         rendered += 1
     return rendered
+
+
+MAX_AUTO_RESUMES = 3
+
+
+def stalled_after() -> timedelta:
+    """A run with no batch committed for this long has lost its worker (a batch takes seconds).
+    With acks_late the broker re-delivers a killed worker's task after the visibility timeout;
+    past that, the beat job takes over."""
+    return timedelta(seconds=settings.CELERY_VISIBILITY_TIMEOUT) + timedelta(minutes=2)
+
+
+def resume_stalled_runs(*, now=None) -> int:
+    """Beat job: enqueue again every unfinished run without a sign of life for `stalled_after()`
+    (audited, actor none). Never issues twice: the run continues from its cursor and each batch
+    skips people already issued under the settings row's lock. A run being worked on holds its
+    row lock and is skipped. After MAX_AUTO_RESUMES restarts without progress the run ends as
+    failed and its starter is told (they can start the edition's bulk issue again)."""
+    now = now or timezone.now()
+    cutoff = now - stalled_after()
+    stalled = Q(status__in=[RunStatus.PENDING, RunStatus.RUNNING]) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    resumed = 0
+    for run_id in list(IssueRun.objects.filter(stalled).order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            run = (IssueRun.objects.select_for_update(skip_locked=True, of=("self",)).select_related("edition")
+                   .filter(stalled, pk=run_id).first())
+            if run is None:  # a worker holds it, or it beat meanwhile
+                continue
+            if run.auto_resumes >= MAX_AUTO_RESUMES:
+                _fail_stalled(run, now)
+                continue
+            run.auto_resumes += 1
+            run.heartbeat_at = now  # the next attempt gets a whole period before it counts as stalled
+            run.save(update_fields=["auto_resumes", "heartbeat_at"])
+            record_audit(actor=None, action="certificates.bulk_issue_resumed", target=run,
+                         changes={"cursor": run.cursor, "automatic": True, "attempt": run.auto_resumes})
+            transaction.on_commit(lambda pk=run.pk: enqueue_run(pk))
+            resumed += 1
+    return resumed
+
+
+def _fail_stalled(run: IssueRun, now) -> None:
+    message = _("The bulk issue stopped %(count)d times without progress; start it again.") % {
+        "count": run.auto_resumes}
+    run.status, run.error, run.finished_at = RunStatus.FAILED, message, now
+    run.save(update_fields=["status", "error", "finished_at"])
+    record_audit(actor=None, action="certificates.bulk_issue_failed", target=run,
+                 changes={"cursor": run.cursor, "processed": run.processed, "error": message})
+    if run.started_by_id:
+        notify(recipient=run.started_by, template="generic", send_email=False,
+               context={"subject": _("Certificates: bulk issue stopped"), "message": message},
+               url=reverse("certificates:run", args=[run.pk]))
 
 
 def run_issue(*, run_id: int) -> str:

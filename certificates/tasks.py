@@ -13,3 +13,8 @@ def issue_certificates(run_id: int) -> str:
 @shared_task(name="certificates.render_certificate_pdfs", acks_late=True)
 def render_certificate_pdfs(edition_id: int) -> int:
     return services.render_missing_pdfs(edition_id=edition_id)
+
+
+@shared_task(name="certificates.resume_stalled_runs", acks_late=True)
+def resume_stalled_runs() -> int:
+    return services.resume_stalled_runs()

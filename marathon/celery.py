@@ -59,3 +59,10 @@ app.conf.beat_schedule["workspace-daily-digest"] = {
     "task": "workspace.send_daily_digests",
     "schedule": crontab(hour=18, minute=0),
 }
+
+# --- certificates ---
+# Bulk issuing runs whose worker died (no batch committed for a while) are enqueued again.
+app.conf.beat_schedule["certificates-resume-stalled-runs"] = {
+    "task": "certificates.resume_stalled_runs",
+    "schedule": crontab(minute="*/5"),
+}

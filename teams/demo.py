@@ -1,7 +1,8 @@
 """Demo join requests and an invitation for the current edition (idempotent).
 
 Runs after the projects demo, which creates the approved projects and their teams. The demo
-student stays in no team: they only get pending requests and one invitation to answer."""
+student stays in no team: they only get pending requests and one invitation to answer. Then the
+allocation's demo: other students' rankings and a solved draft for the office to review."""
 
 from django.core.exceptions import ValidationError
 
@@ -9,6 +10,7 @@ from marathon.models import Edition, User
 from projects.composition import team_composition
 
 from . import services
+from .allocation import demo as allocation_demo
 from .models import Invitation, JoinRequest
 from .selectors import OPEN_PROJECT_STATUSES, team_supervisor_ids, team_supervisors, teams_with_composition
 
@@ -19,6 +21,11 @@ MOTIVATION = ("I am a bachelor student at TU Graz with Python and data analysis 
 
 
 def seed(stdout) -> None:
+    _seed_requests(stdout)
+    allocation_demo.seed(stdout)
+
+
+def _seed_requests(stdout) -> None:
     edition = Edition.objects.current()
     student = User.objects.filter(email=DEMO_STUDENT).first()
     if edition is None or student is None:

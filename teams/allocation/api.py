@@ -65,9 +65,8 @@ class RunCreateView(APIView):
 
 def run_state(run: AllocationRun) -> dict:
     rows = list(selectors.team_results(run))
-    placed = selectors.placements_in_teams(run, [r.team_id for r in rows])
     for row in rows:
-        row.placed = [p.student_id for p in placed.get(row.team_id, [])]
+        row.placed = [m["id"] for m in row.members if not m["fixed"]]
     run.team_rows = rows
     return s.RunSerializer(run).data
 

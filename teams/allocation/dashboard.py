@@ -23,11 +23,27 @@ def student_card(user, edition) -> list[Card]:
 
 
 def office_card(user, edition) -> list[Card]:
+    """While students have ranked and nothing is committed: the latest draft to review, or the runs page."""
     if not user.is_staff:
         return []
     rankings = PreferenceList.objects.filter(edition=edition).count()
-    if not rankings or AllocationRun.objects.filter(edition=edition, status=RunStatus.COMMITTED).exists():
+    if not rankings:
         return []
+    latest = (AllocationRun.objects.filter(edition=edition, status__in=[RunStatus.DONE, RunStatus.COMMITTED])
+              .order_by("status", "-created_at", "-id").values_list("pk", "status", "totals").first())
+    # "committed" sorts before "done": a committed run comes first.
+    if latest is not None and latest[1] == RunStatus.COMMITTED:
+        return []
+    if latest is not None:
+        pk, _status, totals = latest
+        return [Card(key="review-allocation", title=_("Team allocation"),
+                     text=ngettext("A draft places %(placed)d of %(count)d student who ranked projects; "
+                                   "review it, then commit.",
+                                   "A draft places %(placed)d of %(count)d students who ranked projects; "
+                                   "review it, then commit.", totals.get("students", rankings))
+                     % {"placed": totals.get("placed", 0), "count": totals.get("students", rankings)},
+                     url=reverse("teams:allocation_review", args=[pk]), action=_("Review the draft"),
+                     count=rankings, urgent=True)]
     return [Card(key="run-allocation", title=_("Team allocation"),
                  text=ngettext("%(count)d student has ranked projects.", "%(count)d students have ranked projects.",
                                rankings) % {"count": rankings},

@@ -208,6 +208,11 @@ class AllocationTeamResult(models.Model):
 
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="team_results")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    # The review page's row as the run saw it: the team's name and its members (accepted ones
+    # first, then the placed ones by name: {"id", "name", "university", "rank", "locked", "fixed"}),
+    # so a page of teams is one query on this table, and a commit does not change the draft's view.
+    name = models.CharField(max_length=200, blank=True)
+    members = models.JSONField(default=list, blank=True)
     opened = models.BooleanField(default=False)
     students = models.PositiveSmallIntegerField(default=0)
     universities = models.PositiveSmallIntegerField(default=0)

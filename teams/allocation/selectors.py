@@ -5,7 +5,7 @@ import hashlib
 import json
 from datetime import datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from marathon.models import Edition, User
@@ -136,23 +136,50 @@ def runs_of(edition: Edition) -> QuerySet:
     return AllocationRun.objects.filter(edition=edition).select_related("created_by", "committed_by")
 
 
-def team_results(run: AllocationRun) -> QuerySet:
-    # Rows are written in team-name order (services._store_result): the (run, id) index pages them.
-    return AllocationTeamResult.objects.filter(run=run, opened=True).select_related("team").order_by("pk")
+# Sort orders of the review page's tables: each one served by an index or a sort of one run's rows.
+TEAM_SORTS = {"name": ("pk",), "size": ("-students", "pk"), "universities": ("-universities", "pk")}
+PLACEMENT_SORTS = {"name": ("pk",), "rank": (F("rank").asc(nulls_last=True), "pk")}
 
 
-def placements(run: AllocationRun) -> QuerySet:
-    # Rows are written in name order (services._store_result): the (run, id) index pages them.
-    return AllocationPlacement.objects.filter(run=run).select_related("student__university", "team").order_by("pk")
+def team_results(run: AllocationRun, *, sort: str = "name", unmet: bool = False) -> QuerySet:
+    """The opened teams' stored rows (name and members included: one query per page). Rows are
+    written in team-name order (services._store_result): the (run, opened, id) index pages them."""
+    rows = AllocationTeamResult.objects.filter(run=run, opened=True)
+    if unmet:
+        rows = rows.filter(meets_rule=False)
+    return rows.order_by(*TEAM_SORTS.get(sort, TEAM_SORTS["name"]))
 
 
-def placements_in_teams(run: AllocationRun, team_ids) -> dict:
-    rows = (AllocationPlacement.objects.filter(run=run, team_id__in=team_ids)
-            .select_related("student__university").order_by("student__full_name", "pk"))
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(row.team_id, []).append(row)
-    return grouped
+class PlacementPages:
+    """The students' table for a Paginator: counted and paged on the placements alone (the (run,
+    id) index), the names joined for the page's rows only — one COUNT and one page query, whatever
+    the planner thinks of a run's size (a run just written has no statistics yet)."""
+
+    def __init__(self, rows: QuerySet, order: tuple):
+        self.rows, self.order = rows, order
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        page = self.rows.order_by(*self.order).values("pk")[window]
+        return list(AllocationPlacement.objects.filter(pk__in=page).order_by(*self.order).values(
+            "pk", "rank", "locked", "team_id", name=F("student__full_name"),
+            university=F("student__university__short_name"), team_name=F("team__name")))
+
+
+def placements(run: AllocationRun, *, sort: str = "name", show: str = "") -> PlacementPages:
+    """One dict per student (name, university, team name, rank, locked). Rows are written in name
+    order (services._store_result): the (run, id) index pages them."""
+    rows = AllocationPlacement.objects.filter(run=run)
+    if show == "unplaced":
+        rows = rows.filter(team__isnull=True)
+    elif show == "locked":
+        rows = rows.filter(locked=True)
+    return PlacementPages(rows, PLACEMENT_SORTS.get(sort, PLACEMENT_SORTS["name"]))
 
 
 def placement_for(student: User, run: AllocationRun):

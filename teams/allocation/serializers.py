@@ -45,7 +45,7 @@ class RunStartedSerializer(serializers.Serializer):
 
 class RunTeamSerializer(serializers.Serializer):
     team = serializers.IntegerField(source="team_id")
-    name = serializers.CharField(source="team.name")
+    name = serializers.CharField()
     students = serializers.IntegerField()
     universities = serializers.IntegerField()
     degree_levels = serializers.ListField(child=serializers.CharField())

@@ -221,10 +221,14 @@ def _store_result(run, inst, result, baseline, facts, started: float) -> None:
     required = {(s, t) for s, t in inst.required}
     locked = {(s, t) for s, t in run.settings["locked"]}
     # Stored in the order the review page lists them (by name), so its pages read by (run, id).
-    names = dict(User.objects.filter(pk__in=[s.id for s in inst.students]).values_list("pk", "full_name"))
+    people = {pk: (name, uni or "") for pk, name, uni in User.objects.filter(
+        pk__in=[s.id for s in inst.students] + [f.id for t in inst.teams for f in t.fixed])
+        .values_list("pk", "full_name", "university__short_name")}
+    names = {pk: name for pk, (name, _uni) in people.items()}
     team_names = dict(Team.objects.filter(pk__in=[t.id for t in inst.teams]).values_list("pk", "name"))
     students = sorted(inst.students, key=lambda s: (names.get(s.id, ""), s.id))
     teams = sorted(inst.teams, key=lambda t: (team_names.get(t.id, ""), t.id))
+    members = _team_members(teams, students, result.assignment, ranks, locked, people)
     with transaction.atomic():
         AllocationPlacement.objects.filter(run=run).delete()
         AllocationTeamResult.objects.filter(run=run).delete()
@@ -235,7 +239,8 @@ def _store_result(run, inst, result, baseline, facts, started: float) -> None:
                                 locked=(s.id, result.assignment.get(s.id)) in locked)
             for s in students], batch_size=2000)
         AllocationTeamResult.objects.bulk_create([
-            AllocationTeamResult(run=run, team_id=t.id, opened=t.id in evaluation["teams"],
+            AllocationTeamResult(run=run, team_id=t.id, name=team_names.get(t.id, ""), members=members[t.id],
+                                 opened=t.id in evaluation["teams"],
                                  students=evaluation["teams"].get(t.id, {}).get("students", len(t.fixed)),
                                  universities=evaluation["teams"].get(t.id, {}).get("universities", 0),
                                  degree_levels=evaluation["teams"].get(t.id, {}).get("levels", []),
@@ -257,6 +262,24 @@ def _store_result(run, inst, result, baseline, facts, started: float) -> None:
         record_audit(actor=run.created_by, action="allocation.run_finished", target=run,
                      changes={"status": run.status, "solver": result.status, "gap": result.gap,
                               "placed": evaluation["totals"]["placed"]})
+
+
+def _team_members(teams, students, assignment, ranks, locked, people) -> dict:
+    """Each team's review row: its accepted members, then the students the run placed (by name)."""
+    def row(pk, rank, is_locked, fixed):
+        name, university = people.get(pk, ("", ""))
+        return {"id": pk, "name": name, "university": university, "rank": rank, "locked": is_locked,
+                "fixed": fixed}
+
+    def by_name(fixed):
+        return sorted(fixed, key=lambda f: (people.get(f.id, ("", ""))[0], f.id))
+
+    members = {t.id: [row(f.id, None, False, True) for f in by_name(t.fixed)] for t in teams}
+    for s in students:  # already in name order
+        team = assignment.get(s.id)
+        if team in members:
+            members[team].append(row(s.id, ranks.get((s.id, team)), (s.id, team) in locked, False))
+    return members
 
 
 def _explanation(result: solver.Result) -> dict:
@@ -281,6 +304,14 @@ def lock_placement(*, placement: AllocationPlacement, locked: bool, actor: User)
             raise RuleViolation(_("An unplaced student cannot be locked."))
         placement.locked = locked
         placement.save(update_fields=["locked"])
+        # The teams tab shows the lock too: its stored row follows.
+        row = AllocationTeamResult.objects.select_for_update().filter(run_id=placement.run_id,
+                                                                     team_id=placement.team_id).first()
+        if row is not None:
+            for member in row.members:
+                if member["id"] == placement.student_id:
+                    member["locked"] = locked
+            row.save(update_fields=["members"])
         record_audit(actor=actor, action="allocation.placement_locked" if locked else "allocation.placement_unlocked",
                      target=placement.run, changes={"student": placement.student_id, "team": placement.team_id})
     return placement

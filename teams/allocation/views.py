@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from marathon.decorators import office_required as shared_office_required
 from marathon.models import Edition, User
-from projects.composition import STUDENT_ROLES
-from projects.models import Membership, Team
+from projects.models import Team
 
 from .. import selectors as team_selectors
 from . import selectors, services
@@ -134,27 +134,80 @@ def runs(request):
 
 
 TEAMS_PER_PAGE, STUDENTS_PER_PAGE = 25, 50
+EXPLANATION_SHOWN = 10
+
+
+def _url_with(params, **changes) -> str:
+    """The current query string with `changes` applied (None removes a parameter)."""
+    params = params.copy()
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    return f"?{params.urlencode()}"
+
+
+def _choice(params, name: str, allowed, default: str) -> str:
+    value = params.get(name, default)
+    return value if value in allowed else default
+
+
+def _links(params, name: str, options: list, current: str) -> list:
+    """(label, url, active) for each value of a sort or filter; changing one goes to page 1."""
+    return [(label, _url_with(params, **{name: value, "page": None}), value == current) for value, label in options]
 
 
 @office_required
 def review(request, pk):
+    """A run's draft: totals beside the first-come baseline, then its teams or its students, a page
+    at a time, sorted and filtered from the query string (a constant number of queries)."""
     run = get_object_or_404(AllocationRun.objects.select_related("edition", "created_by", "committed_by"), pk=pk)
-    tab = "students" if request.GET.get("tab") == "students" else "teams"
-    context = {"run": run, "tab": tab, "comparison": _comparison(run), "explanation": _explanation(run)}
+    params = request.GET
+    tab = "students" if params.get("tab") == "students" else "teams"
     if tab == "teams":
-        page = Paginator(selectors.team_results(run), TEAMS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = list(page)
-        ids = [r.team_id for r in rows]
-        placed = selectors.placements_in_teams(run, ids)
-        fixed = {}
-        for m in (Membership.objects.filter(team_id__in=ids, role__in=STUDENT_ROLES)
-                  .select_related("user__university").order_by("user__full_name")):
-            fixed.setdefault(m.team_id, []).append(m.user)
-        context.update(page=page, rows=[(r, placed.get(r.team_id, []), fixed.get(r.team_id, [])) for r in rows])
+        sort = _choice(params, "sort", selectors.TEAM_SORTS, "name")
+        show = _choice(params, "show", ("", "unmet"), "")
+        rows, per_page = selectors.team_results(run, sort=sort, unmet=show == "unmet"), TEAMS_PER_PAGE
+        sorts = [("name", _("name")), ("size", _("size")), ("universities", _("universities"))]
+        shows = [("", _("all opened teams")), ("unmet", _("rules not met"))]
     else:
-        page = Paginator(selectors.placements(run), STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
-        context.update(page=page, rows=list(page))
-    return render(request, "teams/allocation/review.html", context)
+        sort = _choice(params, "sort", selectors.PLACEMENT_SORTS, "name")
+        show = _choice(params, "show", ("", "unplaced", "locked"), "")
+        rows, per_page = selectors.placements(run, sort=sort, show=show), STUDENTS_PER_PAGE
+        sorts = [("name", _("name")), ("rank", _("choice obtained"))]
+        shows = [("", _("all students")), ("unplaced", _("not placed")), ("locked", _("locked"))]
+    page = Paginator(rows, per_page).get_page(params.get("page"))
+    rows = list(page)
+    if tab == "teams":
+        _add_member_notes(rows)
+    return render(request, "teams/allocation/review.html", {
+        "run": run, "tab": tab, "comparison": _comparison(run), "explanation": _explanation(run),
+        "page": page, "rows": rows, "sorts": _links(params, "sort", sorts, sort),
+        "shows": _links(params, "show", shows, show), "query": params.urlencode(),
+        "previous_url": _url_with(params, page=page.previous_page_number()) if page.has_previous() else "",
+        "next_url": _url_with(params, page=page.next_page_number()) if page.has_next() else "",
+        "teams_url": _url_with(QueryDict(""), tab="teams"),
+        "students_url": _url_with(QueryDict(""), tab="students"),
+    })
+
+
+def _add_member_notes(rows) -> None:
+    """"(university, choice 2, locked)" beside each member, each phrase translated once a page: a
+    page of 25 teams lists ~150 people, and a template tag per phrase was most of its time."""
+    already, locked, choices = _("already in the team"), _("locked"), {}
+    for row in rows:
+        for member in row.members:
+            notes = [member["university"]] if member["university"] else []
+            if member["fixed"]:
+                notes.append(already)
+            elif member["rank"]:
+                if member["rank"] not in choices:
+                    choices[member["rank"]] = _("choice %(r)s") % {"r": member["rank"]}
+                notes.append(choices[member["rank"]])
+            if member["locked"]:
+                notes.append(locked)
+            member["note"] = ", ".join(notes)
 
 
 def _comparison(run) -> list:
@@ -181,8 +234,12 @@ RULE_LABELS = {
 
 
 def _explanation(run) -> dict:
+    """The first EXPLANATION_SHOWN teams and rule slacks (and how many more), in the office's words."""
     data = run.explanation or {}
     impossible, slacks = data.get("impossible", {}), data.get("slacks", [])
+    more_teams, more_slacks = max(0, len(impossible) - EXPLANATION_SHOWN), max(0, len(slacks) - EXPLANATION_SHOWN)
+    impossible = dict(sorted(impossible.items(), key=lambda i: int(i[0]))[:EXPLANATION_SHOWN])
+    slacks = slacks[:EXPLANATION_SHOWN]
     team_ids = {int(t) for t in impossible} | {int(s) for s, rule, _a in slacks if rule != "one_team"}
     names = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
     student_ids = {int(s) for s, rule, _a in slacks if rule == "one_team"}
@@ -193,6 +250,7 @@ def _explanation(run) -> dict:
         "stranded": len(data.get("stranded", [])),
         "slacks": [(people.get(int(s), s) if rule == "one_team" else names.get(int(s), s), _(RULE_LABELS[rule]), a)
                    for s, rule, a in slacks],
+        "more_teams": more_teams, "more_slacks": more_slacks,
     }
 
 
@@ -237,5 +295,9 @@ def lock(request, pk):
         services.lock_placement(placement=placement, locked=request.POST.get("locked") == "1", actor=request.user)
     except ValidationError as exc:
         _errors(request, exc)
-    back = f"{_url('teams:allocation_review', placement.run_id)}?tab=students&page={request.POST.get('page', 1)}"
-    return redirect(back)
+    # Back to the same page of the students' table (its query string, re-encoded: never a URL).
+    back = QueryDict(request.POST.get("back", ""), mutable=True)
+    back.setdefault("tab", "students")
+    if "page" in request.POST:
+        back["page"] = request.POST["page"]
+    return redirect(f"{_url('teams:allocation_review', placement.run_id)}?{back.urlencode()}")

@@ -5,14 +5,16 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from certificates import services
 from certificates.models import Certificate, IssueRun, RunStatus
-from marathon.models import Notification
+from marathon.models import AuditEntry, Notification
 from tests import factories
 from tests.certificates.conftest import past_edition, publish
 from tests.core.test_worker import REDIS_URL, database_url, use_broker, wait_for
@@ -33,7 +35,9 @@ def start_worker(tmp_path) -> subprocess.Popen:
         env=env, cwd=Path(__file__).resolve().parents[2])
 
 
-def test_bulk_issue_resumed_after_killed_worker_issues_each_once(tmp_path, settings):
+@pytest.mark.parametrize("resumed_by", ["office", "beat"])
+def test_bulk_issue_resumed_after_killed_worker_issues_each_once(tmp_path, settings, resumed_by):
+    """Resumed by the office's button, or by the beat job once the run has stopped beating."""
     if connection.vendor != "postgresql":
         pytest.skip("the worker shares the PostgreSQL test database")
     import redis
@@ -61,7 +65,12 @@ def test_bulk_issue_resumed_after_killed_worker_issues_each_once(tmp_path, setti
         assert killed_at.status == RunStatus.RUNNING and killed_at.processed < expected
 
         worker = start_worker(tmp_path)
-        services.resume_run(run=killed_at, actor=office)
+        if resumed_by == "beat":
+            assert services.resume_stalled_runs(now=timezone.now()) == 0  # it beat a moment ago
+            stalled = timezone.now() + services.stalled_after() + timedelta(seconds=1)
+            assert services.resume_stalled_runs(now=stalled) == 1
+        else:
+            services.resume_run(run=killed_at, actor=office)
         assert wait_for(lambda: IssueRun.objects.get(pk=run.pk).status == RunStatus.DONE, timeout=180)
     finally:
         worker.terminate()
@@ -75,3 +84,4 @@ def test_bulk_issue_resumed_after_killed_worker_issues_each_once(tmp_path, setti
     assert Notification.objects.filter(subject__startswith="Your certificate").count() == expected
     finished = IssueRun.objects.get(pk=run.pk)
     assert finished.issued == expected and finished.processed == expected
+    assert AuditEntry.objects.filter(action="certificates.bulk_issue_resumed").count() == 1

@@ -59,6 +59,8 @@ def test_no_submitted_sheet_belongs_to_an_edition_before_its_evaluation(demo):
 
 @pytest.mark.parametrize(("email", "key", "text"), [
     ("office@marathon.example", "review", "1 proposal awaits your decision."),
+    ("office@marathon.example", "review-allocation", "review it, then commit."),
+    ("student@marathon.example", "rank-projects", "Rank the projects you want to work on"),
     ("chair@marathon.example", "commission", "Assignments, progress, results and publication for "),
     ("expert@marathon.example", "sheets", "score sheets to submit by"),
     ("professor@marathon.example", "join-requests", "1 student waits for your answer."),
@@ -77,3 +79,15 @@ def test_chair_card_opens_the_commission_in_evaluation(demo, login):
     edition = evaluating_edition()
     assert f'href="{reverse("evaluation:dashboard", args=[edition.year])}"' in found["commission"]
     assert edition.title in found["commission"]
+
+
+def test_office_allocation_card_opens_a_solved_draft(demo, login):
+    from teams.allocation.models import AllocationRun, RunStatus
+
+    run = AllocationRun.objects.get(edition=Edition.objects.current())
+    assert run.status == RunStatus.DONE and run.totals["students"] == 8 and run.totals["placed"] >= 3
+    found = cards(login(User.objects.get(email="office@marathon.example")))
+    assert f'href="{reverse("teams:allocation_review", args=[run.pk])}"' in found["review-allocation"]
+    html = login(User.objects.get(email="office@marathon.example")).get(
+        reverse("teams:allocation_review", args=[run.pk])).content.decode()
+    assert "First come, first served" in html and 'id="result-teams"' in html

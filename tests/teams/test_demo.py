@@ -44,3 +44,21 @@ def test_demo_with_two_teams_asks_one_and_is_invited_by_the_other():
     asked = set(JoinRequest.objects.filter(student=student).values_list("team", flat=True))
     invited = set(Invitation.objects.filter(student=student).values_list("team", flat=True))
     assert (len(asked), len(invited), asked | invited) == (1, 1, {first.pk, second.pk})
+
+
+def test_allocation_demo_ranks_and_solves_a_draft_once(django_capture_on_commit_callbacks):
+    from projects import demo as projects_demo
+    from teams.allocation.models import AllocationRun, PreferenceList, RunStatus
+
+    core_demo.seed(io.StringIO())
+    projects_demo.seed(io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(io.StringIO())
+        demo.seed(io.StringIO())
+
+    edition = Edition.objects.current()
+    run = AllocationRun.objects.get(edition=edition)
+    assert run.status == RunStatus.DONE
+    assert PreferenceList.objects.filter(edition=edition).count() == 8
+    assert not PreferenceList.objects.filter(student__email=demo.DEMO_STUDENT).exists()
+    assert run.totals["placed"] == run.placements.filter(team__isnull=False).count() >= 3

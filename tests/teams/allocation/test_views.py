@@ -115,8 +115,8 @@ def test_review_page_query_count(world, login, django_assert_num_queries, django
     with django_capture_on_commit_callbacks(execute=True):
         run = services.start_run(edition=world.edition, actor=world.office)
     client = login(world.office)
-    # run, count, team results, placements, fixed members
-    with django_assert_num_queries(PAGE_BASE + 5):
+    # run, count, team results (members stored on them)
+    with django_assert_num_queries(PAGE_BASE + 3):
         html = page(client.get(reverse("teams:allocation_review", args=[run.pk])))
     assert html.count('badge text-bg-success">met<') == count
     # run, count, placements
@@ -133,3 +133,48 @@ def test_home_cards_student_rank_and_office_run(world, login):
     rank_all(world)
     html = page(login(world.office).get("/"))
     assert "6 students have ranked projects." in html
+
+
+def test_review_students_filter_sort_and_lock_keeps_the_page(world, login, solved):
+    client = login(world.office)
+    url = reverse("teams:allocation_review", args=[solved.pk])
+    placed = AllocationPlacement.objects.filter(run=solved, team__isnull=False).order_by("pk")
+    first = placed.first()
+
+    html = page(client.get(url, {"tab": "students", "show": "unplaced"}))
+    assert 'id="placement-' not in html and "No student is listed." in html
+    html = page(client.get(url, {"tab": "students", "sort": "rank"}))
+    assert html.count('id="placement-') == 6
+    response = client.post(reverse("teams:allocation_lock", args=[first.pk]),
+                           {"locked": "1", "back": "tab=students&sort=rank&show=locked"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?tab=students&sort=rank&show=locked"
+    html = page(client.get(response["Location"]))
+    assert html.count('id="placement-') == 1 and f'id="placement-{first.pk}"' in html
+    teams_html = page(client.get(url))
+    assert teams_html.count(", locked)") == 1
+
+
+def test_review_teams_sorted_and_filtered(world, login, solved):
+    client = login(world.office)
+    url = reverse("teams:allocation_review", args=[solved.pk])
+    opened = solved.totals["teams_opened"]
+
+    assert page(client.get(url, {"sort": "size"})).count('badge text-bg-success">met<') == opened
+    html = page(client.get(url, {"show": "unmet"}))
+    assert "No team is opened." in html
+    assert '<strong aria-current="true">rules not met</strong>' in html
+
+
+def test_review_rows_stay_as_the_run_saw_them_after_commit(world, login, solved,
+                                                          django_capture_on_commit_callbacks):
+    client = login(world.office)
+    url = reverse("teams:allocation_review", args=[solved.pk])
+    before = page(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.commit_run(run=solved, actor=world.office)
+
+    after = page(client.get(url))
+    assert after.count("<li>Student ") == before.count("<li>Student ") == 6
+    assert "already in the team" not in after
