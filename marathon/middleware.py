@@ -1,11 +1,14 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -34,6 +37,23 @@ class StaffTwoFactorMiddleware:
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, for sessions signed in before the portal's backends cached the user
+    (`marathon.auth_backends`): their backend path is mapped to the cached one, so nobody is
+    logged out by the change. Django's `get_user` still does all the checking."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))
+
+
+def get_user(request):
+    backend = request.session.get(BACKEND_SESSION_KEY)
+    if backend in settings.LEGACY_AUTHENTICATION_BACKENDS:
+        request.session[BACKEND_SESSION_KEY] = settings.LEGACY_AUTHENTICATION_BACKENDS[backend]
+    return auth_middleware.get_user(request)
 
 
 def is_api_path(path: str) -> bool:
