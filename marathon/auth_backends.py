@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 
+@functools.cache
 def _row_fields() -> tuple[str, ...]:
     return tuple(field.attname for field in get_user_model()._meta.concrete_fields)
 
@@ -80,5 +81,6 @@ def forget_user(user_id) -> None:
 def forget_cached_user(sender, instance, **kwargs):
     # At once, for what this transaction does next (and tests), and at commit, for a request
     # that read the old row while the transaction was still open.
-    forget_user(instance.pk)
-    transaction.on_commit(lambda: forget_user(instance.pk))
+    user_id = instance.pk  # a deleted instance loses its pk before the commit
+    forget_user(user_id)
+    transaction.on_commit(lambda: forget_user(user_id))
