@@ -124,12 +124,12 @@ MIDDLEWARE = [
     "marathon.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "marathon.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "marathon.middleware.AuthenticationMiddleware",
     "marathon.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -229,10 +229,22 @@ if not REDIS_URL:
     logger.info("REDIS_URL is not set: Celery tasks run eagerly inside the web process.")
 
 # --- Auth, allauth, MFA -------------------------------------------------------------------
+# Django's and allauth's backends, loading the logged-in user from the cache (marathon.auth_backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "marathon.auth_backends.CachedModelBackend",
+    "marathon.auth_backends.CachedAuthenticationBackend",
 ]
+# Sessions signed in before the cached backends name the plain ones; they stay valid
+# (marathon.middleware.AuthenticationMiddleware maps them).
+LEGACY_AUTHENTICATION_BACKENDS = {
+    "django.contrib.auth.backends.ModelBackend": AUTHENTICATION_BACKENDS[0],
+    "allauth.account.auth_backends.AuthenticationBackend": AUTHENTICATION_BACKENDS[1],
+}
+# How long a logged-in user's row and a session are read from the cache before the database is
+# asked again: a bound for writes the cache missed (every save of a user drops its row at once).
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300)
+SESSION_ENGINE = "marathon.sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

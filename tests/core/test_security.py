@@ -5,6 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from csp.decorators import csp_update
+from csp.utils import build_policy
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from marathon.middleware import CSPMiddleware
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,3 +56,19 @@ def test_language_switch_to_russian(client):
     response = client.post("/i18n/setlang/", {"language": "ru", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert '<html lang="ru">' in response.content.decode()
+
+
+def test_csp_header_is_the_one_django_csp_builds_and_follows_a_settings_change(client, settings):
+    assert client.get("/").headers["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in client.get("/").headers
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/").headers["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_csp_per_view_policy_still_applies():
+    view = csp_update({"img-src": ["https://tiles.example"]})(lambda request: HttpResponse())
+    request = RequestFactory().get("/")
+    middleware = CSPMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+    assert "img-src 'self' data: https://tiles.example" in response.headers["Content-Security-Policy"]

@@ -120,3 +120,36 @@ def test_cache_uses_redis_again_after_the_outage(private_redis, settings):
     cache.set("after-outage", 2)
     assert redis.Redis.from_url(private_redis.url).exists(":1:after-outage") == 1
     assert cache.get("after-outage") == 2
+
+
+def test_password_changed_during_an_outage_still_logs_out_once_redis_is_back(private_redis, settings):
+    """The session and the user are cached in Redis; a password change while Redis is frozen
+    reaches only the process-local fallback. When Redis answers again, what it missed is dropped
+    from it, so the stale row there cannot log the old session back in."""
+    settings.REDIS_RETRY_AFTER_SECONDS = 0.3
+    student = verified_student()
+    other_device = Client()
+    other_device.force_login(student)
+    assert other_device.get("/api/v1/me/").status_code == 200
+    assert other_device.get("/api/v1/me/").status_code == 200  # session and user now in Redis
+    private_redis.freeze()
+    cache.get("probe")  # times out: the process now knows (a command sent to the frozen Redis would run on resume)
+    student.set_password("a-new-and-long-password")
+    student.save()
+    os.kill(private_redis.process.pid, signal.SIGCONT)
+    private_redis.frozen = False
+    time.sleep(0.4)
+    assert other_device.get("/api/v1/me/").status_code == 403
+
+
+def test_keys_written_during_the_outage_are_dropped_from_redis_when_it_is_back(private_redis, settings):
+    settings.REDIS_RETRY_AFTER_SECONDS = 0.3
+    cache.set("session-like", "before")
+    private_redis.freeze()
+    cache.get("probe")  # times out: the process now knows
+    cache.delete("session-like")  # e.g. a logout: only the fallback sees it
+    os.kill(private_redis.process.pid, signal.SIGCONT)
+    private_redis.frozen = False
+    time.sleep(0.4)
+    assert cache.get("session-like") is None
+    assert redis.Redis.from_url(private_redis.url).exists(":1:session-like") == 0
