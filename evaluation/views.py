@@ -244,7 +244,7 @@ def _results_options(params) -> tuple[str, bool]:
 def _results_table(commission, params=None) -> tuple[str, tables.Table]:
     """The chair's rendered results table (one page of it, sorted and filtered from `params`),
     cached under the live results' key (which changes with every input of the numbers) per
-    language and table options: a repeated view costs the fingerprint query."""
+    language and table options: a repeated view costs the key's one primary-key query."""
     params = params if params is not None else QueryDict()
     sort, disagreement = _results_options(params)
     key = selectors.results_cache_key(commission)
@@ -257,7 +257,7 @@ def _results_table(commission, params=None) -> tuple[str, tables.Table]:
         html, meta = cached
         table = tables.Table(**meta)
     else:
-        results = selectors.live_results(commission, key=key)
+        results = selectors.live_results(commission, key=key, details=False)
         rows = tables.results_rows(results["projects"], sort, disagreement)
         table = tables.paginate(params, "r", rows, sort=sort, sort_options=_result_sort_labels(), allow_all=True)
         html = render_to_string("evaluation/_results_table.html", _results_table_context(
