@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +20,6 @@ from .models import (
     ConflictOfInterest,
     Criterion,
     ResultSnapshot,
-    ResultSubmission,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -245,37 +245,30 @@ def progress_by_project(commission: Commission, sort: str = "title", fewer_than:
 
 def publication_gaps(commission: Commission) -> dict:
     """What is missing before the results can be published without the chair's confirmation,
-    in three queries: conflict-free unsubmitted sheets per expert, projects with fewer counting
-    (submitted, conflict-free) sheets than `min_sheets_per_project`, and teams of the evaluated
-    projects that handed in no results."""
+    in three queries that return the gaps only (counted in SQL, not in Python over every sheet):
+    conflict-free unsubmitted sheets per expert, projects with fewer counting (submitted,
+    conflict-free) sheets than `min_sheets_per_project`, and teams of the evaluated projects that
+    handed in no results."""
     drafts = (ScoreSheet.objects.filter(assignment__member__commission=commission)
               .exclude(status=SheetStatus.SUBMITTED).exclude(conflicted_q("assignment__")).order_by()
               .values("assignment__member_id", "assignment__member__user__full_name")
               .annotate(count=Count("pk")).order_by("assignment__member__user__full_name"))
-    submitted = defaultdict(int)
-    for project_id in (ScoreSheet.objects.filter(assignment__member__commission=commission,
-                                                 status=SheetStatus.SUBMITTED)
-                       .exclude(conflicted_q("assignment__")).order_by()
-                       .values_list("assignment__project_id", flat=True)):
-        submitted[project_id] += 1
     needed = commission.min_sheets_per_project
-    projects = projects_to_evaluate(commission.edition).order_by("title").values_list("pk", "title", "team__id",
-                                                                                      "team__name")
-    short, without_results = [], []
-    with_results = set(ResultSubmission.objects.filter(team__project__edition=commission.edition)
-                       .values_list("team_id", flat=True))
-    for project_id, title, team_id, team_name in projects:
-        if submitted[project_id] < needed:
-            short.append({"project": project_id, "title": title, "submitted": submitted[project_id],
-                          "needed": needed})
-        if team_id is not None and team_id not in with_results:
-            without_results.append({"team": team_id, "name": team_name, "project": title})
+    counted = (counted_sheets(commission).filter(assignment__project=OuterRef("pk")).order_by()
+               .values("assignment__project").annotate(n=Count("pk")).values("n"))
+    projects = projects_to_evaluate(commission.edition).order_by("title")
+    short = (projects.annotate(submitted=Coalesce(Subquery(counted), 0)).filter(submitted__lt=needed)
+             .values_list("pk", "title", "submitted"))
+    without_results = (projects.filter(team__isnull=False, team__result_submission__isnull=True)
+                       .values_list("team__id", "team__name", "title"))
     return {
         "unsubmitted_sheets": [{"member": row["assignment__member_id"],
                                 "expert": row["assignment__member__user__full_name"], "count": row["count"]}
                                for row in drafts],
-        "projects_short_of_sheets": short,
-        "teams_without_results": without_results,
+        "projects_short_of_sheets": [{"project": pk, "title": title, "submitted": submitted, "needed": needed}
+                                     for pk, title, submitted in short],
+        "teams_without_results": [{"team": team_id, "name": name, "project": title}
+                                  for team_id, name, title in without_results],
     }
 
 
