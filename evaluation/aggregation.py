@@ -18,6 +18,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 METHODS = ("mean", "median", "normalised", "group_balanced")
 
@@ -29,9 +30,9 @@ class CriterionSpec:
     scale_max: int
 
 
-@dataclass(frozen=True)
-class Rating:
-    """One submitted sheet reduced to its weighted score."""
+class Rating(NamedTuple):
+    """One submitted sheet reduced to its weighted score (a named tuple: 6,000 are built per
+    computation, several times faster than a frozen dataclass)."""
 
     expert: int
     project: int
@@ -58,7 +59,7 @@ def _pstdev(values: list[float]) -> float:
     if n < 2:
         return 0.0
     mean = sum(values) / n
-    return math.sqrt(max(0.0, sum((x - mean) ** 2 for x in values) / n))
+    return math.sqrt(max(0.0, sum([(x - mean) ** 2 for x in values]) / n))
 
 
 def _by_project(ratings: list[Rating]) -> dict[int, list[Rating]]:
@@ -184,10 +185,10 @@ def aggregate(ratings: list[Rating], *, threshold: float) -> dict:
     (`math.fsum` for means, `sum` in the ratings' order for deviations), so the numbers are
     exactly theirs: the tests compare both on randomized data."""
     scores, experts, groups = defaultdict(list), defaultdict(list), defaultdict(lambda: defaultdict(list))
-    for rating in ratings:
-        scores[rating.project].append(rating.score)
-        experts[rating.expert].append(rating.score)
-        groups[rating.project][rating.group].append(rating.score)
+    for expert, project, group, score in ratings:
+        scores[project].append(score)
+        experts[expert].append(score)
+        groups[project][group].append(score)
     fsum = math.fsum
     methods = {
         "mean": {p: fsum(s) / len(s) for p, s in scores.items()},
@@ -220,10 +221,10 @@ def _normalised(ratings: list[Rating], experts: dict[int, list[float]]) -> dict[
     grand_mean, grand_sd = math.fsum(all_scores) / len(all_scores), _pstdev(all_scores)
     stats = {e: (math.fsum(s) / len(s), _pstdev(s)) for e, s in experts.items()}
     per_project = defaultdict(list)
-    for rating in ratings:
-        mean, spread = stats[rating.expert]
-        z = (rating.score - mean) / spread if spread > 0 else 0.0
-        per_project[rating.project].append(min(100.0, max(0.0, grand_mean + grand_sd * z)))
+    for expert, project, _group, score in ratings:
+        mean, spread = stats[expert]
+        z = (score - mean) / spread if spread > 0 else 0.0
+        per_project[project].append(min(100.0, max(0.0, grand_mean + grand_sd * z)))
     return {p: math.fsum(values) / len(values) for p, values in per_project.items()}
 
 
