@@ -276,18 +276,20 @@ def has_gaps(gaps: dict) -> bool:
     return any(gaps.values())
 
 
+def gap_text(kind: str, row: dict) -> str:
+    """One gap as a sentence (`kind` is a key of `publication_gaps`)."""
+    if kind == "unsubmitted_sheets":
+        return ngettext("%(expert)s: %(count)d sheet not submitted", "%(expert)s: %(count)d sheets not submitted",
+                        row["count"]) % row
+    if kind == "projects_short_of_sheets":
+        return _("%(title)s: %(submitted)d of %(needed)d submitted sheets") % row
+    return _("%(name)s (%(project)s): no results handed in") % row
+
+
 def gap_messages(gaps: dict) -> dict[str, list[str]]:
     """The gaps as sentences, per kind (the API's 409 `errors`, the dashboard's lists)."""
-    return {
-        "unsubmitted_sheets": [
-            ngettext("%(expert)s: %(count)d sheet not submitted", "%(expert)s: %(count)d sheets not submitted",
-                     row["count"]) % row for row in gaps["unsubmitted_sheets"]],
-        "projects_short_of_sheets": [
-            _("%(title)s: %(submitted)d of %(needed)d submitted sheets") % row
-            for row in gaps["projects_short_of_sheets"]],
-        "teams_without_results": [
-            _("%(name)s (%(project)s): no results handed in") % row for row in gaps["teams_without_results"]],
-    }
+    return {kind: [gap_text(kind, row) for row in gaps[kind]]
+            for kind in ("unsubmitted_sheets", "projects_short_of_sheets", "teams_without_results")}
 
 
 def criteria_of(edition: Edition):
@@ -346,9 +348,9 @@ def _details(commission: Commission, rows: list[tuple]) -> tuple[dict, dict]:
         if row[5]:
             feedback[row[2]].append(row[5])
     means = defaultdict(dict)
-    sums = (Score.objects.filter(sheet__in=counted_sheets(commission).order_by().values("pk")).order_by()
+    sums = (Score.objects.filter(sheet__in=counted_sheets(commission).order_by().values("pk"))
             .values_list("sheet__assignment__project_id", "criterion_id")
-            .annotate(total=Sum("value"), n=Count("pk")))
+            .annotate(total=Sum("value"), n=Count("pk")).order_by("criterion_id"))
     for project_id, criterion_id, total, n in sums:
         means[project_id][str(criterion_id)] = round(total / n, 2)
     return means, feedback
