@@ -241,3 +241,16 @@ def test_deadline_passed_refuses_and_changes_nothing(commission, running):
         services.save_score_sheet(sheet=sheet, actor=user, scores=values_for(running["criteria"], random.Random(1)))
     assert selectors.results_cache_key(commission) == key
     assert ScoreSheet.objects.get(pk=sheet.pk).weighted_score is None
+
+
+def test_rebuild_command_scores_bulk_rows_and_handles_an_empty_commission(commission, edition, capsys):
+    from django.core.management import call_command
+
+    assert services.rebuild_results_aggregates(commission=commission) == 0  # nothing to score
+    random_commission(commission, edition, random.Random(21), projects=6, experts=4)
+    assert ScoreSheet.objects.filter(weighted_score__isnull=False).count() == 0
+    call_command("rebuild_evaluation_aggregates", year=edition.year)
+    assert ScoreSheet.objects.filter(weighted_score__isnull=True, scores__isnull=False).count() == 0
+    assert f"{edition.year}: " in capsys.readouterr().out
+    assert reference.without_time(selectors.compute_results(commission)) == (
+        reference.without_time(reference.compute_results(commission)))
