@@ -59,11 +59,43 @@ class CommissionMemberAdmin(admin.ModelAdmin):
             services.remove_commission_member(member=member, actor=request.user)
 
 
+class ResultsInputAdmin(admin.ModelAdmin):
+    """Rows the live results are computed from, edited around the services: after each change the
+    commission's stored sheet scores are recomputed (a weight may have changed) and its results
+    version bumped, in the admin's transaction."""
+
+    def commissions_of(self, obj) -> list[Commission]:
+        raise NotImplementedError
+
+    def _changed(self, obj) -> None:
+        for commission in self.commissions_of(obj):
+            services.rebuild_results_aggregates(commission=commission)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed(obj)
+
+    def delete_model(self, request, obj):
+        commissions = self.commissions_of(obj)
+        super().delete_model(request, obj)
+        for commission in commissions:
+            services.rebuild_results_aggregates(commission=commission)
+
+    def delete_queryset(self, request, queryset):
+        commissions = {c.pk: c for obj in queryset for c in self.commissions_of(obj)}
+        super().delete_queryset(request, queryset)
+        for commission in commissions.values():
+            services.rebuild_results_aggregates(commission=commission)
+
+
 @admin.register(Criterion)
-class CriterionAdmin(TranslationAdmin):  # name, guidance, level labels per language
+class CriterionAdmin(ResultsInputAdmin, TranslationAdmin):  # name, guidance, level labels per language
     list_display = ["name", "edition", "weight", "scale_min", "scale_max", "required", "position"]
     list_filter = ["edition"]
     list_editable = ["position"]
+
+    def commissions_of(self, obj) -> list[Commission]:
+        return list(Commission.objects.filter(edition_id=obj.edition_id))
 
 
 @admin.register(Assignment)
@@ -77,9 +109,12 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(ResultsInputAdmin):
     list_display = ["member", "project", "source", "reason", "created_at"]
     list_filter = ["source", "member__commission"]
+
+    def commissions_of(self, obj) -> list[Commission]:
+        return list(Commission.objects.filter(members__pk=obj.member_id))
 
 
 @admin.register(ResultSubmission)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -117,13 +118,16 @@ def _sheets(user):
 
 
 def _visible_sheet(request, pk) -> ScoreSheet:
-    """The sheet if the user may see it (author or chair), without its scores: the write
-    endpoints hand it to the service, which locks and returns it."""
-    return get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
+    """A reference to the sheet if the user may see it (author or chair; one query): the write
+    endpoints hand it to the service, which locks, loads and returns it."""
+    if not selectors.sheet_visible_to(request.user, pk):
+        raise Http404
+    return ScoreSheet(pk=pk)
 
 
 def _sheet_out(sheet: ScoreSheet) -> dict:
-    """The service's locked sheet (assignment and member already joined) with its scores."""
+    """The service's locked sheet (assignment and member already joined) with its scores (the
+    service leaves them prefetched)."""
     prefetch_related_objects([sheet], _scores())
     return serializers.ScoreSheetSerializer(sheet).data
 

@@ -210,3 +210,5 @@ def _score_past(commission: Commission) -> None:
         sheet.save()
         ScoreSheetRevision.objects.get_or_create(sheet=sheet, number=1, defaults={
             "action": "submitted", "actor": sheet.assignment.member.user, "data": {"imported": True}})
+    # Written as history, around the services: store the sheets' weighted scores as they would.
+    services.rebuild_results_aggregates(commission=commission)

@@ -224,6 +224,11 @@ class ScoreSheet(models.Model):
     confidential_note = models.TextField(_("confidential note for the commission"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    # `aggregation.sheet_score` of the sheet's values under the criteria's current weights, kept
+    # by the services in the transaction that changes either (save, a weight change), so the
+    # live results read one number per sheet instead of every score. None: no value yet, or a
+    # row written in bulk without it (the results then compute it from the scores).
+    weighted_score = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["assignment__project__title"]
@@ -264,6 +269,23 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class ResultsVersion(models.Model):
+    """The live results' cache version of a commission: every service that changes an input of
+    the numbers (a counted sheet, a conflict, a weight, a seat's group) bumps it as the last
+    statement of its transaction, so a cached result is found with one primary-key read.
+
+    A row of its own, not a column of `Commission`: the commission row is locked first by
+    several steps (criteria, assignment, publishing) that then wait for sheets; a bump, taken
+    last by everyone and held only until the commit, can never close a lock cycle."""
+
+    commission = models.OneToOneField(Commission, on_delete=models.CASCADE, primary_key=True,
+                                      related_name="results_version")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.commission_id}: {self.version}"
 
 
 class ScoreSheetRevision(models.Model):

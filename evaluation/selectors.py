@@ -1,10 +1,10 @@
 """Reads of the evaluation app: who may see what, conflicts, progress and results."""
 
-import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +20,6 @@ from .models import (
     ConflictOfInterest,
     Criterion,
     ResultSnapshot,
-    ResultSubmission,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -107,18 +106,38 @@ def detected_conflicts(members: list[CommissionMember], projects: list[Project])
 
 def conflict_reason(member: CommissionMember, project: Project) -> str:
     """Why `member` may not evaluate `project` ('' when there is no conflict): the same rules
-    and order as `detected_conflicts`, for this one pair, in at most two indexed queries (the
-    declared conflict, then co-supervision and team membership as two `EXISTS`)."""
-    declared = ConflictOfInterest.objects.filter(member=member, project=project).values_list("reason", flat=True)
-    for reason in declared[:1]:
-        return reason
-    user_id = member.user_id
-    if project.proposer_id == user_id:
+    and order as `detected_conflicts`, for this one pair, in one indexed query (the declared
+    conflict, co-supervision and team membership as subqueries)."""
+    facts = (Project.objects.filter(pk=project.pk).order_by()
+             .annotate(**conflict_facts(Value(member.pk), "pk", Value(member.user_id)))
+             .values_list("declared_conflict", "co_supervises", "in_team").first())
+    declared, co_supervises, in_team = facts or (None, False, False)
+    return conflict_reason_of(member, project, declared=declared, co_supervises=co_supervises, in_team=in_team)
+
+
+def conflict_facts(member: str | Value, project: str | Value, user: str | Value) -> dict:
+    """Annotations for one expert and project (field names of the annotated query, or values):
+    the declared conflict's reason, co-supervision and team membership, each an indexed lookup."""
+    def ref(value):
+        return value if isinstance(value, Value) else OuterRef(value)
+
+    return {
+        "declared_conflict": Subquery(ConflictOfInterest.objects.filter(
+            member_id=ref(member), project_id=ref(project)).order_by().values("reason")[:1]),
+        "co_supervises": Exists(Project.co_supervisors.through.objects.filter(
+            project_id=ref(project), user_id=ref(user))),
+        "in_team": Exists(Membership.objects.filter(team__project_id=ref(project), user_id=ref(user))),
+    }
+
+
+def conflict_reason_of(member: CommissionMember, project: Project, *, declared: str | None,
+                       co_supervises: bool, in_team: bool) -> str:
+    """`conflict_reason` from the facts `conflict_facts` read: declared, proposer, co-supervisor,
+    team member, customer organisation, in that order."""
+    if declared:
+        return declared
+    if project.proposer_id == member.user_id:
         return _("Proposed the project")
-    co_supervises, in_team = (Project.objects.filter(pk=project.pk).order_by().annotate(
-        is_co=Exists(Project.co_supervisors.through.objects.filter(project_id=project.pk, user_id=user_id)),
-        in_team=Exists(Membership.objects.filter(team__project_id=project.pk, user_id=user_id)))
-        .values_list("is_co", "in_team").first() or (False, False))
     if co_supervises:
         return _("Co-supervises the project")
     if in_team:
@@ -160,6 +179,15 @@ def sheets_visible_to(user: User):
     """Own sheets, plus every sheet of commissions the user chairs."""
     chaired = chaired_commissions(user).values("pk")
     return ScoreSheet.objects.filter(assignment__member_id__in=_seat_ids(user, chaired))
+
+
+def sheet_visible_to(user: User, pk: int) -> bool:
+    """One sheet's visibility (its author, or a chair of its commission) in one indexed query:
+    for the write endpoints, which hand the sheet to a service that locks and loads it."""
+    if not user.is_authenticated:
+        return False
+    seats = CommissionMember.objects.filter(Q(user=user) | Q(commission__in=chaired_commissions(user).values("pk")))
+    return ScoreSheet.objects.filter(pk=pk, assignment__member__in=seats.values("pk")).exists()
 
 
 def assignments_visible_to(user: User):
@@ -217,37 +245,30 @@ def progress_by_project(commission: Commission, sort: str = "title", fewer_than:
 
 def publication_gaps(commission: Commission) -> dict:
     """What is missing before the results can be published without the chair's confirmation,
-    in three queries: conflict-free unsubmitted sheets per expert, projects with fewer counting
-    (submitted, conflict-free) sheets than `min_sheets_per_project`, and teams of the evaluated
-    projects that handed in no results."""
+    in three queries that return the gaps only (counted in SQL, not in Python over every sheet):
+    conflict-free unsubmitted sheets per expert, projects with fewer counting (submitted,
+    conflict-free) sheets than `min_sheets_per_project`, and teams of the evaluated projects that
+    handed in no results."""
     drafts = (ScoreSheet.objects.filter(assignment__member__commission=commission)
               .exclude(status=SheetStatus.SUBMITTED).exclude(conflicted_q("assignment__")).order_by()
               .values("assignment__member_id", "assignment__member__user__full_name")
               .annotate(count=Count("pk")).order_by("assignment__member__user__full_name"))
-    submitted = defaultdict(int)
-    for project_id in (ScoreSheet.objects.filter(assignment__member__commission=commission,
-                                                 status=SheetStatus.SUBMITTED)
-                       .exclude(conflicted_q("assignment__")).order_by()
-                       .values_list("assignment__project_id", flat=True)):
-        submitted[project_id] += 1
     needed = commission.min_sheets_per_project
-    projects = projects_to_evaluate(commission.edition).order_by("title").values_list("pk", "title", "team__id",
-                                                                                      "team__name")
-    short, without_results = [], []
-    with_results = set(ResultSubmission.objects.filter(team__project__edition=commission.edition)
-                       .values_list("team_id", flat=True))
-    for project_id, title, team_id, team_name in projects:
-        if submitted[project_id] < needed:
-            short.append({"project": project_id, "title": title, "submitted": submitted[project_id],
-                          "needed": needed})
-        if team_id is not None and team_id not in with_results:
-            without_results.append({"team": team_id, "name": team_name, "project": title})
+    counted = (counted_sheets(commission).filter(assignment__project=OuterRef("pk")).order_by()
+               .values("assignment__project").annotate(n=Count("pk")).values("n"))
+    projects = projects_to_evaluate(commission.edition).order_by("title")
+    short = (projects.annotate(submitted=Coalesce(Subquery(counted), 0)).filter(submitted__lt=needed)
+             .values_list("pk", "title", "submitted"))
+    without_results = (projects.filter(team__isnull=False, team__result_submission__isnull=True)
+                       .values_list("team__id", "team__name", "title"))
     return {
         "unsubmitted_sheets": [{"member": row["assignment__member_id"],
                                 "expert": row["assignment__member__user__full_name"], "count": row["count"]}
                                for row in drafts],
-        "projects_short_of_sheets": short,
-        "teams_without_results": without_results,
+        "projects_short_of_sheets": [{"project": pk, "title": title, "submitted": submitted, "needed": needed}
+                                     for pk, title, submitted in short],
+        "teams_without_results": [{"team": team_id, "name": name, "project": title}
+                                  for team_id, name, title in without_results],
     }
 
 
@@ -255,18 +276,20 @@ def has_gaps(gaps: dict) -> bool:
     return any(gaps.values())
 
 
+def gap_text(kind: str, row: dict) -> str:
+    """One gap as a sentence (`kind` is a key of `publication_gaps`)."""
+    if kind == "unsubmitted_sheets":
+        return ngettext("%(expert)s: %(count)d sheet not submitted", "%(expert)s: %(count)d sheets not submitted",
+                        row["count"]) % row
+    if kind == "projects_short_of_sheets":
+        return _("%(title)s: %(submitted)d of %(needed)d submitted sheets") % row
+    return _("%(name)s (%(project)s): no results handed in") % row
+
+
 def gap_messages(gaps: dict) -> dict[str, list[str]]:
     """The gaps as sentences, per kind (the API's 409 `errors`, the dashboard's lists)."""
-    return {
-        "unsubmitted_sheets": [
-            ngettext("%(expert)s: %(count)d sheet not submitted", "%(expert)s: %(count)d sheets not submitted",
-                     row["count"]) % row for row in gaps["unsubmitted_sheets"]],
-        "projects_short_of_sheets": [
-            _("%(title)s: %(submitted)d of %(needed)d submitted sheets") % row
-            for row in gaps["projects_short_of_sheets"]],
-        "teams_without_results": [
-            _("%(name)s (%(project)s): no results handed in") % row for row in gaps["teams_without_results"]],
-    }
+    return {kind: [gap_text(kind, row) for row in gaps[kind]]
+            for kind in ("unsubmitted_sheets", "projects_short_of_sheets", "teams_without_results")}
 
 
 def criteria_of(edition: Edition):
@@ -274,88 +297,90 @@ def criteria_of(edition: Edition):
 
 
 # --- results -------------------------------------------------------------------------------
-def compute_results(commission: Commission) -> dict:
-    """Live results of every method from the submitted sheets, in four queries whatever the size:
-    criteria, the counting sheets (`values_list`), their scores (`values_list`), the projects.
+def counted_sheets(commission: Commission):
+    """Submitted sheets of experts without a recorded conflict with the project, in id order
+    (the order the ratings are summed in, so every computation adds them up alike)."""
+    return (ScoreSheet.objects.filter(assignment__member__commission=commission, status=SheetStatus.SUBMITTED)
+            .exclude(conflicted_q("assignment__")).order_by("pk"))
 
-    The queries are unordered (`order_by()`): the models' default orderings would join projects
-    and criteria only to sort 40,000 score rows. Conflicted sheets are dropped in the sheet query;
-    scores of sheets not in that set are skipped in Python."""
+
+def compute_results(commission: Commission, *, details: bool = True) -> dict:
+    """Live results of every method from the counted sheets' stored weighted scores
+    (`ScoreSheet.weighted_score`, kept by the services), whatever the size in three queries:
+    criteria, the counted sheets (one row each), the projects; `details` (per-criterion means and
+    the feedback texts, for the API, the exports and publishing) adds one grouped query. Sheets
+    written without a stored score (bulk-generated rows) are scored from their values here (one
+    more query, only then)."""
     criteria = list(criteria_of(commission.edition))
     specs = {c.pk: aggregation.CriterionSpec(float(c.weight), c.scale_min, c.scale_max) for c in criteria}
-    counted = (ScoreSheet.objects.filter(assignment__member__commission=commission, status=SheetStatus.SUBMITTED)
-               .exclude(conflicted_q("assignment__")).order_by()
-               .values_list("pk", "assignment__member_id", "assignment__project_id", "assignment__member__group",
-                            "feedback"))
-    sheets, feedback = {}, defaultdict(list)
-    for sheet_id, member_id, project_id, group, text in counted:
-        sheets[sheet_id] = (member_id, project_id, group, {})
-        if text:
-            feedback[project_id].append(text)
-    scores = (Score.objects.filter(sheet__assignment__member__commission=commission,
-                                   sheet__status=SheetStatus.SUBMITTED).order_by()
-              .values_list("sheet_id", "criterion_id", "value"))
-    criterion_values = defaultdict(lambda: defaultdict(list))
-    for sheet_id, criterion_id, value in scores:
-        sheet = sheets.get(sheet_id)
-        if sheet is not None:
-            sheet[3][criterion_id] = value
-            criterion_values[sheet[1]][criterion_id].append(value)
+    columns = ("pk", "assignment__member_id", "assignment__project_id", "assignment__member__group",
+               "weighted_score", *(("feedback",) if details else ()))
+    rows = list(counted_sheets(commission).values_list(*columns))
+    missing = _scores_from_values([row[0] for row in rows if row[4] is None], specs)
     ratings = []
-    for member_id, project_id, group, values in sheets.values():
-        score = aggregation.sheet_score(values, specs)
+    for row in rows:
+        score = row[4] if row[4] is not None else missing.get(row[0])
         if score is not None:
-            ratings.append(aggregation.Rating(member_id, project_id, group, score))
+            ratings.append(aggregation.Rating(row[1], row[2], row[3], score))
     result = aggregation.aggregate(ratings, threshold=commission.disagreement_threshold)
-    return _results_document(commission, criteria, result, criterion_values, feedback)
+    criterion_means, feedback = _details(commission, rows) if details else (None, None)
+    return _results_document(commission, criteria, result, criterion_means, feedback)
+
+
+def _scores_from_values(sheet_ids: list[int], specs: dict) -> dict[int, float]:
+    """Weighted scores of sheets stored without one, from their values in criterion id order (as
+    the services store them)."""
+    if not sheet_ids:
+        return {}
+    values = defaultdict(dict)
+    for sheet_id, criterion_id, value in (Score.objects.filter(sheet_id__in=sheet_ids)
+                                          .order_by("sheet_id", "criterion_id")
+                                          .values_list("sheet_id", "criterion_id", "value")):
+        values[sheet_id][criterion_id] = value
+    return {pk: score for pk, v in values.items() if (score := aggregation.sheet_score(v, specs)) is not None}
+
+
+def _details(commission: Commission, rows: list[tuple]) -> tuple[dict, dict]:
+    """Per project: each criterion's mean value over the counted sheets (summed in SQL: integers,
+    so exactly the mean of the values), and the feedback texts."""
+    feedback = defaultdict(list)
+    for row in rows:
+        if row[5]:
+            feedback[row[2]].append(row[5])
+    means = defaultdict(dict)
+    sums = (Score.objects.filter(sheet__in=counted_sheets(commission).order_by().values("pk"))
+            .values_list("sheet__assignment__project_id", "criterion_id")
+            .annotate(total=Sum("value"), n=Count("pk")).order_by("criterion_id"))
+    for project_id, criterion_id, total, n in sums:
+        means[project_id][str(criterion_id)] = round(total / n, 2)
+    return means, feedback
 
 
 LIVE_RESULTS_TTL = 300
 
 
 def results_cache_key(commission: Commission) -> str:
-    """The cache key of the commission's live results: it changes with every input of the
-    numbers (one aggregate query). Derived caches (the chair's rendered table) extend it."""
-    return f"evaluation:results:{commission.pk}:{_results_fingerprint(commission)}"
+    """The cache key of the commission's live results: the commission's results version (bumped
+    by every service that changes an input of the numbers, in its transaction), its ranking
+    method and threshold; one primary-key query. Derived caches (the chair's rendered table)
+    extend it. Project titles and team names carry no version: an edit shows within
+    `LIVE_RESULTS_TTL` seconds."""
+    version, method, threshold = (Commission.objects.filter(pk=commission.pk).values_list(
+        "results_version__version", "ranking_method", "disagreement_threshold").get())
+    return f"evaluation:results:{commission.pk}:v{version or 0}:{method}:{threshold}"
 
 
-def live_results(commission: Commission, key: str | None = None) -> dict:
-    """`compute_results`, cached under a fingerprint of everything that changes the numbers
-    (sheets submitted/saved/removed, conflicts, criteria, the commission's settings, project
-    edits), so repeated views of the chair's table cost one small aggregate query. Team names
-    have no timestamp: a renamed team shows within `LIVE_RESULTS_TTL` seconds. Publishing never
-    uses the cache (it calls `compute_results`). Give `key` when the caller already has
-    `results_cache_key(commission)`."""
-    key = key or results_cache_key(commission)
+def live_results(commission: Commission, key: str | None = None, *, details: bool = True) -> dict:
+    """`compute_results`, cached under `results_cache_key`, so a repeated view costs one
+    primary-key query. Without `details` (the chair's dashboard table) the per-criterion means
+    and feedback texts are left out, and cached apart. Publishing never uses the cache (it calls
+    `compute_results`). Give `key` when the caller already has `results_cache_key(commission)`."""
+    key = f"{key or results_cache_key(commission)}:{'full' if details else 'numbers'}"
     results = cache.get(key)
     if results is None:
-        results = compute_results(commission)
+        results = compute_results(commission, details=details)
         cache.set(key, results, LIVE_RESULTS_TTL)
     return results
-
-
-def _results_fingerprint(commission: Commission) -> str:
-    """One query: counts and latest timestamps of the rows the results are computed from."""
-    def scalar(queryset, expression):
-        return Subquery(queryset.order_by().values(_k=Value(1)).annotate(v=expression).values("v")[:1])
-
-    sheets = ScoreSheet.objects.filter(assignment__member__commission=OuterRef("pk"))
-    conflicts = ConflictOfInterest.objects.filter(member__commission=OuterRef("pk"))
-    criteria = Criterion.objects.filter(edition=OuterRef("edition_id"))
-    projects = Project.objects.filter(edition=OuterRef("edition_id"))
-    row = (Commission.objects.filter(pk=commission.pk).annotate(
-        sheets=scalar(sheets, Count("pk")),
-        submitted=scalar(sheets, Count("pk", filter=Q(status=SheetStatus.SUBMITTED))),
-        sheet_saved=scalar(sheets, Max("updated_at")),
-        conflicts=scalar(conflicts, Count("pk")), conflict_at=scalar(conflicts, Max("created_at")),
-        # Sums weighted by id notice an edited weight or scale (names: within the TTL).
-        criteria=scalar(criteria, Count("pk")),
-        weights=scalar(criteria, Sum(F("weight") * F("pk"), output_field=DecimalField())),
-        scales=scalar(criteria, Sum((F("scale_max") * 1000 + F("scale_min")) * F("pk"))),
-        project_at=scalar(projects, Max("updated_at")), projects=scalar(projects, Count("pk")))
-        .values_list("ranking_method", "disagreement_threshold", "sheets", "submitted", "sheet_saved",
-                     "conflicts", "conflict_at", "criteria", "weights", "scales", "project_at", "projects").get())
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
 
 
 def conflicted_q(prefix: str) -> Q:
@@ -363,7 +388,7 @@ def conflicted_q(prefix: str) -> Q:
     return Q(**{f"{prefix}member__conflicts__project": F(f"{prefix}project")})
 
 
-def _results_document(commission, criteria, result, criterion_values, feedback) -> dict:
+def _results_document(commission, criteria, result, criterion_means, feedback) -> dict:
     rows = projects_to_evaluate(commission.edition).order_by().values_list("pk", "title", "team__id", "team__name")
     projects = {pk: (title, team_id, team_name) for pk, title, team_id, team_name in rows}
     method = commission.ranking_method
@@ -375,11 +400,11 @@ def _results_document(commission, criteria, result, criterion_values, feedback) 
         rows.append({
             "project": project_id, "title": title, "team": team_id,
             "team_name": team_name or "", **entry, "official_rank": entry["ranks"][method],
-            "criteria": {str(c_id): round(sum(v) / len(v), 2)
-                         for c_id, v in criterion_values[project_id].items()},
-            # Sorted, so the order of the texts cannot hint at who wrote which.
-            "feedback": sorted(feedback[project_id]),
         })
+        if criterion_means is not None:
+            rows[-1]["criteria"] = criterion_means.get(project_id, {})
+            # Sorted, so the order of the texts cannot hint at who wrote which.
+            rows[-1]["feedback"] = sorted(feedback.get(project_id, []))
     rows.sort(key=lambda row: (row["ranks"][method], row["title"]))
     return {
         "edition": commission.edition.year, "computed_at": timezone.now().isoformat(),

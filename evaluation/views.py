@@ -1,5 +1,6 @@
 """Pages of the expert commission: thin, one scoped lookup per entity, one service per action."""
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
@@ -237,6 +238,22 @@ def _results_table_context(results: dict) -> dict:
     return {"rows": rows, "agreement": agreement}
 
 
+class _GapTexts(Sequence):
+    """A kind of publication gap as sentences, formatted when read: the dashboard shows ten of
+    them and counts the rest (at the peer's size, 1,500 teams may still owe their results)."""
+
+    def __init__(self, kind: str, rows: list[dict]):
+        self.kind, self.rows = kind, rows
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [selectors.gap_text(self.kind, row) for row in self.rows[index]]
+        return selectors.gap_text(self.kind, self.rows[index])
+
+
 def _results_options(params) -> tuple[str, bool]:
     return (tables.choice(params, "r_sort", tables.RESULT_SORTS, "rank"), params.get("r_filter") == "disagreement")
 
@@ -244,7 +261,7 @@ def _results_options(params) -> tuple[str, bool]:
 def _results_table(commission, params=None) -> tuple[str, tables.Table]:
     """The chair's rendered results table (one page of it, sorted and filtered from `params`),
     cached under the live results' key (which changes with every input of the numbers) per
-    language and table options: a repeated view costs the fingerprint query."""
+    language and table options: a repeated view costs the key's one primary-key query."""
     params = params if params is not None else QueryDict()
     sort, disagreement = _results_options(params)
     key = selectors.results_cache_key(commission)
@@ -257,7 +274,7 @@ def _results_table(commission, params=None) -> tuple[str, tables.Table]:
         html, meta = cached
         table = tables.Table(**meta)
     else:
-        results = selectors.live_results(commission, key=key)
+        results = selectors.live_results(commission, key=key, details=False)
         rows = tables.results_rows(results["projects"], sort, disagreement)
         table = tables.paginate(params, "r", rows, sort=sort, sort_options=_result_sort_labels(), allow_all=True)
         html = render_to_string("evaluation/_results_table.html", _results_table_context(
@@ -285,7 +302,8 @@ def dashboard(request, year):
     if is_chair and snapshot is None:
         gaps = selectors.publication_gaps(commission)
         publishing = {
-            "gaps": selectors.gap_messages(gaps), "has_gaps": selectors.has_gaps(gaps),
+            "gaps": {kind: _GapTexts(kind, rows) for kind, rows in gaps.items()},
+            "has_gaps": selectors.has_gaps(gaps),
             "publish_opens": commission.edition.evaluation_start,
             "can_publish": timezone.localdate() >= commission.edition.evaluation_start,
             "publish_form": PublishForm(),

@@ -1,5 +1,6 @@
 """Every write of the evaluation app with its rules: one function per workflow step."""
 
+from .aggregates import rebuild_results_aggregates, results_changed  # noqa: F401
 from .commission import (  # noqa: F401
     add_commission_member,
     assign_expert,

@@ -24,6 +24,7 @@ from ..models import (
     Score,
     ScoreSheet,
 )
+from .aggregates import refresh_sheet_scores, results_changed
 
 
 def require_chair(actor: User, commission: Commission) -> None:
@@ -63,6 +64,7 @@ def add_commission_member(*, commission: Commission, user: User, group: str, act
         sync_commission_groups(user)
         record_audit(actor=actor, action="evaluation.member_added" if created else "evaluation.member_changed",
                      target=member, changes={"group": group, "is_chair": is_chair})
+        results_changed(commission.pk)  # the group-balanced mean follows the seat's group
     return member
 
 
@@ -77,6 +79,7 @@ def remove_commission_member(*, member: CommissionMember, actor: User) -> None:
         user = member.user
         member.delete()
         sync_commission_groups(user)
+        results_changed(member.commission_id)
 
 
 # --- criteria ------------------------------------------------------------------------------
@@ -104,6 +107,7 @@ def save_criterion(*, commission: Commission, actor: User, values: dict,
             if criterion.edition_id != commission.edition_id:
                 raise PermissionDenied(_("This criterion belongs to another edition."))
         before = {name: getattr(criterion, name) for name in ("scale_min", "scale_max")}
+        old_weight = criterion.weight
         for name in CRITERION_FIELDS:
             if name in values:
                 setattr(criterion, name, values[name])
@@ -113,8 +117,12 @@ def save_criterion(*, commission: Commission, actor: User, values: dict,
         criterion.full_clean()
         created = criterion.pk is None
         criterion.save()
+        if not created and criterion.weight != old_weight:
+            # Every sheet's stored score depends on the weights (a chair's rare step: seconds at most).
+            refresh_sheet_scores(commission=commission)
         record_audit(actor=actor, action="evaluation.criterion_added" if created else "evaluation.criterion_changed",
                      target=criterion, changes={n: str(getattr(criterion, n)) for n in CRITERION_FIELDS})
+        results_changed(commission.pk)  # names, order and weights are in the results
     return criterion
 
 
@@ -143,6 +151,7 @@ def declare_conflict(*, member: CommissionMember, project: Project, reason: str,
             notify(recipient=chair.user, template="evaluation_conflict_declared",
                    context={"expert": member.user, "project": project, "reason": conflict.reason},
                    url=member.commission.get_absolute_url())
+        results_changed(member.commission_id)  # the expert's sheet of the project no longer counts
     return conflict
 
 
@@ -161,8 +170,12 @@ def record_detected_conflicts(commission: Commission) -> int:
 def ensure_no_conflict(member: CommissionMember, project: Project) -> None:
     reason = selectors.conflict_reason(member, project)
     if reason:
-        raise PermissionDenied(_("%(expert)s has a conflict of interest with this project: %(reason)s")
-                               % {"expert": member.user, "reason": reason})
+        raise_conflict(member, reason)
+
+
+def raise_conflict(member: CommissionMember, reason: str) -> None:
+    raise PermissionDenied(_("%(expert)s has a conflict of interest with this project: %(reason)s")
+                           % {"expert": member.user, "reason": reason})
 
 
 # --- assignment ----------------------------------------------------------------------------
@@ -217,6 +230,7 @@ def remove_assignment(*, assignment: Assignment, actor: User) -> None:
         notify(recipient=member.user, template="evaluation_assignment_removed",
                context={"project": assignment.project, "edition": commission.edition}, url=_my_sheets_url())
         assignment.delete()
+        results_changed(commission.pk)
 
 
 def auto_assign(*, commission: Commission, per_project: int, actor: User) -> list[Assignment]:
@@ -249,6 +263,7 @@ def auto_assign(*, commission: Commission, per_project: int, actor: User) -> lis
         for member_id, count in counts.items():
             notify(recipient=members[member_id].user, template="evaluation_assigned",
                    context={"count": count, "edition": commission.edition}, url=_my_sheets_url())
+        results_changed(commission.pk)  # conflicts found now stop sheets from counting
     return created
 
 

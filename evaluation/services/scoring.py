@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, FilteredRelation, Max, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,31 +14,47 @@ from marathon.services import record_audit
 from marathon.uploads import DOCUMENTS, validate_upload
 from projects.models import Membership, Team
 
-from ..models import CommissionMember, Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
-from .commission import ensure_no_conflict
+from .. import selectors
+from ..models import Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
+from .aggregates import results_changed, specs_of, weighted_score
+from .commission import raise_conflict
 
 
 def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
-    """Lock the sheet and check the author, the deadline and conflicts under that lock, so a
-    conflict declared concurrently or a deadline passing mid-request cannot be bypassed."""
-    sheet = (ScoreSheet.objects.select_for_update(of=("self",))
+    """Lock the sheet and its expert's seat (the row that declaring a conflict and assigning also
+    lock) in one statement that also reads the conflict facts of this expert and project, then
+    check the author, the deadline and conflicts under that lock, so a conflict declared
+    concurrently or a deadline passing mid-request cannot be bypassed."""
+    sheet = (ScoreSheet.objects.select_for_update(of=("self", "assignment__member"))
              .select_related("assignment__member__user", "assignment__member__commission__edition",
-                             "assignment__project").get(pk=sheet.pk))
+                             "assignment__project")
+             .annotate(**selectors.conflict_facts("assignment__member_id", "assignment__project_id",
+                                                  "assignment__member__user_id"))
+             .get(pk=sheet.pk))
     member = sheet.assignment.member
-    # The member row is the lock that declaring a conflict and assigning also take.
-    CommissionMember.objects.select_for_update().filter(pk=member.pk).first()
     if member.user_id != actor.pk:
         raise PermissionDenied(_("Only the expert assigned to this sheet can change it."))
     edition = member.commission.edition
     if timezone.localdate() > edition.evaluation_end:
         raise RuleViolation(_("The evaluation deadline (%(date)s) has passed; sheets can no longer be changed.")
                             % {"date": date_format(edition.evaluation_end)})
-    ensure_no_conflict(member, sheet.assignment.project)
+    reason = selectors.conflict_reason_of(member, sheet.assignment.project, declared=sheet.declared_conflict,
+                                          co_supervises=sheet.co_supervises, in_team=sheet.in_team)
+    if reason:
+        raise_conflict(member, reason)
     return sheet
 
 
-def _criteria(sheet: ScoreSheet) -> dict[int, Criterion]:
-    return {c.pk: c for c in Criterion.objects.filter(edition=sheet.assignment.member.commission.edition)}
+def _criteria_with_values(sheet: ScoreSheet) -> tuple[dict[int, Criterion], dict[str, dict]]:
+    """The edition's criteria and the sheet's current scores (`{criterion id: {value, comment}}`,
+    in criterion id order), in one query: each criterion joined to this sheet's score, if any."""
+    criteria = list(Criterion.objects.filter(edition_id=sheet.assignment.member.commission.edition_id)
+                    .annotate(current=FilteredRelation("scores", condition=Q(scores__sheet_id=sheet.pk)))
+                    .annotate(current_value=F("current__value"), current_comment=F("current__comment"))
+                    .order_by("position", "pk"))
+    scores = {str(c.pk): {"value": c.current_value, "comment": c.current_comment}
+              for c in sorted(criteria, key=lambda c: c.pk) if c.current_value is not None}
+    return {c.pk: c for c in criteria}, scores
 
 
 def _clean_scores(criteria: dict[int, Criterion], scores: list[dict]) -> dict[int, tuple[Criterion, int, str]]:
@@ -65,24 +83,37 @@ def _as_int(value):
         return None
 
 
-def _snapshot(sheet: ScoreSheet, scores: dict[str, dict] | None = None) -> dict:
-    """The sheet's state as stored in a revision; `scores` given when already known."""
-    if scores is None:
-        scores = {str(criterion_id): {"value": value, "comment": comment} for criterion_id, value, comment in
-                  Score.objects.filter(sheet=sheet).order_by("criterion_id")
-                  .values_list("criterion_id", "value", "comment")}
+def _snapshot(sheet: ScoreSheet, scores: dict[str, dict]) -> dict:
+    """The sheet's state as stored in a revision."""
     return {"status": sheet.status, "feedback": sheet.feedback, "confidential_note": sheet.confidential_note,
             "scores": scores}
 
 
-def _record_revision(sheet: ScoreSheet, actor: User, action: str, data: dict) -> ScoreSheetRevision:
-    # Numbers are unique per sheet; the caller holds the sheet's row lock, so count + 1 is safe.
-    number = ScoreSheetRevision.objects.filter(sheet=sheet).count() + 1
-    return ScoreSheetRevision.objects.create(sheet=sheet, number=number, action=action, actor=actor, data=data)
+def _record_revision(sheet: ScoreSheet, actor: User, action: str, data: dict) -> None:
+    # Numbers are unique per sheet; the caller holds the sheet's row lock, so max + 1 is safe,
+    # and computing it inside the INSERT saves a round trip.
+    latest = (ScoreSheetRevision.objects.filter(sheet_id=sheet.pk).order_by().values("sheet_id")
+              .annotate(latest=Max("number")).values("latest"))
+    ScoreSheetRevision.objects.create(sheet=sheet, number=Coalesce(Subquery(latest), 0) + 1, action=action,
+                                      actor=actor, data=data)
 
 
-def _missing_required(criteria: dict[int, Criterion], present: set[int]) -> list[str]:
+def _missing_required(criteria: dict[int, Criterion], present) -> list[str]:
     return [c.name for c in criteria.values() if c.required and c.pk not in present]
+
+
+def _weighted(criteria: dict[int, Criterion], scores: dict[str, dict]) -> float | None:
+    return weighted_score({int(pk): item["value"] for pk, item in scores.items()}, specs_of(criteria.values()))
+
+
+def _with_scores(sheet: ScoreSheet, scores: dict[str, dict]) -> ScoreSheet:
+    """Put the sheet's scores in its prefetch cache (what the API returns) without a query."""
+    rows = [Score(sheet=sheet, criterion_id=int(pk), value=item["value"], comment=item["comment"])
+            for pk, item in scores.items()]
+    queryset = sheet.scores.all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    sheet._prefetched_objects_cache = {"scores": queryset}
+    return sheet
 
 
 def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feedback: str = "",
@@ -90,60 +121,68 @@ def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feed
     """Replace the sheet's values (the author, before the deadline, without a conflict).
 
     Drafts may be incomplete; a submitted sheet stays submitted and must keep every required
-    criterion. When something changed: one upsert of all scores, at most one delete, one
-    revision row. An autosave that changes nothing writes nothing."""
+    criterion. When something changed: one upsert of all scores, at most one delete, the sheet
+    row (with its weighted score), one revision row, and for a submitted sheet the commission's
+    results version. An autosave that changes nothing writes nothing. Returns the locked sheet
+    with its scores prefetched."""
     with transaction.atomic():
         sheet = _lock_sheet_for_author(sheet, actor)
-        criteria = _criteria(sheet)
+        criteria, before_scores = _criteria_with_values(sheet)
         cleaned = _clean_scores(criteria, scores)
         if sheet.status == SheetStatus.SUBMITTED:
-            missing = _missing_required(criteria, set(cleaned))
+            missing = _missing_required(criteria, cleaned)
             if missing:
                 raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
                                                   % {"names": ", ".join(missing)}]})
-        before = _snapshot(sheet)
+        before = _snapshot(sheet, before_scores)
         new_scores = {str(pk): {"value": value, "comment": comment}
                       for pk, (_c, value, comment) in sorted(cleaned.items())}
         sheet.feedback = (feedback or "").strip()
         sheet.confidential_note = (confidential_note or "").strip()
         after = _snapshot(sheet, new_scores)
         if after == before:
-            return sheet
-        if set(before["scores"]) - set(new_scores):
+            return _with_scores(sheet, new_scores)
+        if set(before_scores) - set(new_scores):
             Score.objects.filter(sheet=sheet).exclude(criterion_id__in=cleaned).delete()
         changed = [Score(sheet=sheet, criterion=c, value=value, comment=comment, scale_min=c.scale_min,
                          scale_max=c.scale_max)
                    for pk, (c, value, comment) in cleaned.items()
-                   if before["scores"].get(str(pk)) != new_scores[str(pk)]]
+                   if before_scores.get(str(pk)) != new_scores[str(pk)]]
         if changed:
             Score.objects.bulk_create(changed, update_conflicts=True, unique_fields=["sheet", "criterion"],
                                       update_fields=["value", "comment", "scale_min", "scale_max"])
         sheet.updated_at = timezone.now()
-        sheet.save(update_fields=["feedback", "confidential_note", "updated_at"])
+        sheet.weighted_score = _weighted(criteria, new_scores)
+        sheet.save(update_fields=["feedback", "confidential_note", "updated_at", "weighted_score"])
         _record_revision(sheet, actor, "saved", after)
-    return sheet
+        if sheet.status == SheetStatus.SUBMITTED:
+            results_changed(sheet.assignment.member.commission_id)  # last: drafts never count
+    return _with_scores(sheet, new_scores)
 
 
 def submit_score_sheet(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
-    """Submit a draft once every required criterion has a value; audited."""
+    """Submit a draft once every required criterion has a value; audited; the sheet now counts,
+    so the commission's results version is bumped."""
     with transaction.atomic():
         sheet = _lock_sheet_for_author(sheet, actor)
         if sheet.status == SheetStatus.SUBMITTED:
             raise RuleViolation(_("This sheet is already submitted."))
-        present = set(Score.objects.filter(sheet=sheet).values_list("criterion_id", flat=True))
-        if not present:
+        criteria, scores = _criteria_with_values(sheet)
+        if not scores:
             raise ValidationError({"scores": [_("Score at least one criterion before submitting.")]})
-        missing = _missing_required(_criteria(sheet), present)
+        missing = _missing_required(criteria, {int(pk) for pk in scores})
         if missing:
             raise ValidationError({"scores": [_("Required criteria have no value: %(names)s.")
                                               % {"names": ", ".join(missing)}]})
         sheet.status = SheetStatus.SUBMITTED
         sheet.submitted_at = sheet.updated_at = timezone.now()
-        sheet.save(update_fields=["status", "submitted_at", "updated_at"])
-        _record_revision(sheet, actor, "submitted", _snapshot(sheet))
+        sheet.weighted_score = _weighted(criteria, scores)
+        sheet.save(update_fields=["status", "submitted_at", "updated_at", "weighted_score"])
+        _record_revision(sheet, actor, "submitted", _snapshot(sheet, scores))
         record_audit(actor=actor, action="evaluation.sheet_submitted", target=sheet,
                      changes={"project": sheet.assignment.project_id})
-    return sheet
+        results_changed(sheet.assignment.member.commission_id)
+    return _with_scores(sheet, scores)
 
 
 def submit_results(*, team: Team, actor: User, summary: str, final_report=None,
