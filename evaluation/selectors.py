@@ -3,7 +3,9 @@
 import hashlib
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -327,11 +329,22 @@ def live_results(commission: Commission, key: str | None = None) -> dict:
     uses the cache (it calls `compute_results`). Give `key` when the caller already has
     `results_cache_key(commission)`."""
     key = key or results_cache_key(commission)
-    results = cache.get(key)
+    store = results_cache()
+    results = store.get(key)
     if results is None:
         results = compute_results(commission)
-        cache.set(key, results, LIVE_RESULTS_TTL)
+        store.set(key, results, LIVE_RESULTS_TTL)
     return results
+
+
+_NO_CACHE = DummyCache("", {})
+
+
+def results_cache():
+    """Where the live results and the chair's rendered results table are cached: the default
+    cache, or — with `settings.EVALUATION_RESULTS_CACHE` off — one that never stores anything,
+    so every request computes and renders (the benchmark's cold phase, bench/README.md)."""
+    return cache if settings.EVALUATION_RESULTS_CACHE else _NO_CACHE
 
 
 def _results_fingerprint(commission: Commission) -> str:
