@@ -224,6 +224,7 @@ def run_mixed(base_url: str, sessions: dict, scenario: dict, *, count: int, cpu_
     if status in NOT_THERE:
         return [{**row, "available": False, "reason": f"{status} at discovery"} for row in rows]
     count = min(count, scenario["count"] or count)
+    load_1m = round(os.getloadavg()[0], 2)
     done = threading.Event()
     records: list[list] = [[] for _ in streams]  # (status, ms, started, ended) per request
 
@@ -259,7 +260,7 @@ def run_mixed(base_url: str, sessions: dict, scenario: dict, *, count: int, cpu_
         summary.update(cpu_ms_per_request=cpu_ms, cpu_scope="all requests of the mixed run",
                        meets_cpu_target=None, discovery_status=status,
                        meets_target=summary["p95_ms"] <= row["target_ms"] and not summary["errors"],
-                       clients=sum(1 for s in streams if s["label"] == row["name"]))
+                       clients=sum(1 for s in streams if s["label"] == row["name"]), load_average_1m=load_1m)
         if row["kind"] == "page":
             summary["after_a_save_share"] = invalidated_share([t for *_x, t, _e in mine], saves_ended)
         results.append({**row, "available": True, **summary})
@@ -269,8 +270,8 @@ def run_mixed(base_url: str, sessions: dict, scenario: dict, *, count: int, cpu_
 def unique_streams(streams: list[dict]) -> list[tuple]:
     seen = {}
     for s in streams:
-        seen.setdefault(s["label"], (s["label"], s["kind"], s["persona"], s["method"], s["target_ms"],
-                                     s.get("cpu_target_ms")))
+        seen.setdefault(s["label"], (s["label"], s["kind"], s.get("shown_as", s["persona"]), s["method"],
+                                     s["target_ms"], s.get("cpu_target_ms")))
     return list(seen.values())
 
 

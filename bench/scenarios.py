@@ -499,7 +499,8 @@ def mixed_run(experts: int = MIXED_EXPERTS) -> Scenario:
                 "kind": "page", "lead": True}]
     for email in emails:
         streams.append({"label": f"mixed: score-sheet saves ({len(emails)} experts) during dashboard reloads",
-                        "persona": email, "method": "PUT", "target_ms": SAVE_MS, "cpu_target_ms": None,
+                        "persona": email, "shown_as": f"{len(emails)} experts", "method": "PUT",
+                        "target_ms": SAVE_MS, "cpu_target_ms": None,
                         "kind": "write", "lead": False,
                         "requests": [{"path": f"/api/v1/evaluation/sheets/{pk}/", "json": body}
                                      for pk, body in expert_sheets(email)]})
