@@ -3,13 +3,20 @@ number of requests per scenario at a fixed concurrency and records latency perce
 requests/s, status codes and errors. Threads + requests: no extra dependency.
 
     python -m bench.load --base-url http://127.0.0.1:8123 --requests 200 --concurrency 4 \
-        --gunicorn-pid 1234 --out bench/
+        --gunicorn-pid 1234 --out bench/ [--phase cold --append]
+
+Each scenario also reports the gunicorn workers' CPU time per request (utime + stime of the
+master's children from /proc/<pid>/stat, before and after the measured requests, divided by
+their number): unlike latency, it hardly moves when other processes load the machine.
+`--phase cold` runs the scenarios measured against a server started with
+EVALUATION_RESULTS_CACHE=0; `--append` adds them to the results already in `--out`.
 
 Scenarios come from `bench.scenarios` (built from the database through the ORM, so this
 process needs the same DATABASE_URL as the server). Query counts per scenario come from
 `bench.querycount`, run in-process before the load."""
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -113,9 +120,57 @@ def drive(base_url: str, session: requests.Session, scenario: dict, *, count: in
     return summarise([ms for _s, ms in outcomes], [s for s, _ms in outcomes], elapsed)
 
 
+SCENARIO_KEYS = ("name", "kind", "persona", "target_ms", "method", "phase", "cpu_target_ms")
+
+
+def no_pids() -> list[int]:
+    return []
+
+
+# --- worker CPU per request (issue 18) ----------------------------------------------------------
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def worker_pids(master_pid: int | None) -> list[int]:
+    """The gunicorn master's children (its workers), read again for every scenario."""
+    if not master_pid:
+        return []
+    try:
+        return [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """utime + stime of each process (fields 14 and 15 of /proc/<pid>/stat), in seconds."""
+    times = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return times
+
+
+def cpu_ms_per_request(before: dict, after: dict, requests: int) -> float | None:
+    """Worker CPU spent between two readings per request (processes present in both)."""
+    if not before or not requests:
+        return None
+    spent = sum(after[pid] - before[pid] for pid in before if pid in after)
+    return round(spent * 1000 / requests, 1)
+
+
+def meets_cpu_target(scenario: dict, cpu_ms: float | None) -> bool | None:
+    if scenario.get("cpu_target_ms") is None or cpu_ms is None:
+        return None
+    return cpu_ms <= scenario["cpu_target_ms"]
+
+
 def run_scenario(base_url: str, sessions: dict, scenario: dict, *, count: int, concurrency: int,
-                 warmup: int) -> dict:
-    result = {key: scenario[key] for key in ("name", "kind", "persona", "target_ms", "method")}
+                 warmup: int, cpu_pids=no_pids) -> dict:
+    result = {key: scenario.get(key) for key in SCENARIO_KEYS}
     result["load_average_1m"] = round(os.getloadavg()[0], 2)  # the machine is shared: context
     if scenario["unavailable"]:
         return {**result, "available": False, "reason": scenario["unavailable"]}
@@ -135,8 +190,12 @@ def run_scenario(base_url: str, sessions: dict, scenario: dict, *, count: int, c
     # A POST needs a fresh target each time (its first one was used by discovery); GET and PUT
     # may repeat theirs.
     fresh = scenario["method"] == "POST"
+    pids = cpu_pids()
+    before = cpu_seconds(pids)
     measured = drive(base_url, session, scenario, count=count, concurrency=concurrency,
                      offset=1 if fresh else 0)
+    measured["cpu_ms_per_request"] = cpu_ms_per_request(before, cpu_seconds(pids), measured["requests"])
+    measured["meets_cpu_target"] = meets_cpu_target(scenario, measured["cpu_ms_per_request"])
     # The same requests one at a time: what the code costs without queueing for the 2 cores.
     alone_count = min(SOLO, count, max(len(scenario["requests"]) - count - 1, 0) if fresh else count)
     if alone_count:
@@ -146,6 +205,86 @@ def run_scenario(base_url: str, sessions: dict, scenario: dict, *, count: int, c
     measured["discovery_status"] = status
     measured["meets_target"] = measured["p95_ms"] <= scenario["target_ms"] and not measured["errors"]
     return {**result, "available": True, **measured}
+
+
+def run_mixed(base_url: str, sessions: dict, scenario: dict, *, count: int, cpu_pids=no_pids) -> list[dict]:
+    """Issue 18's mixed run: every stream of the scenario on its own client at the same time —
+    the lead (the chair reloading the dashboard) makes `count` requests, the others (experts
+    saving their sheets) keep going until it is done. One result row per kind of stream; the
+    workers' CPU is the whole run's per request (the streams share the workers)."""
+    streams = scenario["streams"]
+    missing = sorted({s["persona"] for s in streams} - set(sessions))
+    rows = [{**{key: scenario.get(key) for key in SCENARIO_KEYS}, "name": label, "kind": kind,
+             "persona": persona, "method": method, "target_ms": target, "cpu_target_ms": cpu_target}
+            for label, kind, persona, method, target, cpu_target in unique_streams(streams)]
+    if missing:
+        return [{**row, "available": False, "reason": f"could not log in as {', '.join(missing)}"} for row in rows]
+    lead = next(s for s in streams if s["lead"])
+    status, _ms = send(sessions[lead["persona"]], base_url, lead["method"], lead["requests"][0])
+    if status in NOT_THERE:
+        return [{**row, "available": False, "reason": f"{status} at discovery"} for row in rows]
+    count = min(count, scenario["count"] or count)
+    load_1m = round(os.getloadavg()[0], 2)
+    done = threading.Event()
+    records: list[list] = [[] for _ in streams]  # (status, ms, started, ended) per request
+
+    def run_stream(index: int) -> None:
+        stream, session, n = streams[index], clone(sessions[streams[index]["persona"]]), 0
+        try:
+            while (n < count) if stream["lead"] else not done.is_set():
+                spec = stream["requests"][n % len(stream["requests"])]
+                started = time.perf_counter()
+                status, ms = send(session, base_url, stream["method"], spec)
+                records[index].append((status, ms, started, time.perf_counter()))
+                n += 1
+        finally:
+            if stream["lead"]:
+                done.set()
+
+    pids = cpu_pids()
+    before = cpu_seconds(pids)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run_stream, args=(i,)) for i in range(len(streams))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    total = sum(len(r) for r in records)
+    cpu_ms = cpu_ms_per_request(before, cpu_seconds(pids), total)
+    saves_ended = sorted(end for s, r in zip(streams, records, strict=True) if not s["lead"] for *_x, end in r)
+    results = []
+    for row in rows:
+        mine = [rec for s, r in zip(streams, records, strict=True) if s["label"] == row["name"] for rec in r]
+        summary = summarise([ms for _s, ms, *_t in mine], [st for st, *_rest in mine], elapsed)
+        summary.update(cpu_ms_per_request=cpu_ms, cpu_scope="all requests of the mixed run",
+                       meets_cpu_target=None, discovery_status=status,
+                       meets_target=summary["p95_ms"] <= row["target_ms"] and not summary["errors"],
+                       clients=sum(1 for s in streams if s["label"] == row["name"]), load_average_1m=load_1m)
+        if row["kind"] == "page":
+            summary["after_a_save_share"] = invalidated_share([t for *_x, t, _e in mine], saves_ended)
+        results.append({**row, "available": True, **summary})
+    return results
+
+
+def unique_streams(streams: list[dict]) -> list[tuple]:
+    seen = {}
+    for s in streams:
+        seen.setdefault(s["label"], (s["label"], s["kind"], s.get("shown_as", s["persona"]), s["method"],
+                                     s["target_ms"], s.get("cpu_target_ms")))
+    return list(seen.values())
+
+
+def invalidated_share(starts: list[float], saves_ended: list[float]) -> float | None:
+    """Share of the dashboard requests (after the first) that a save finished before, since the
+    previous dashboard request started: those found the results' cache key changed."""
+    import bisect
+
+    if len(starts) < 2:
+        return None
+    hits = sum(1 for previous, current in zip(starts, starts[1:], strict=False)
+               if bisect.bisect_left(saves_ended, current) > bisect.bisect_right(saves_ended, previous))
+    return round(hits / (len(starts) - 1), 3)
 
 
 def run_export(base_url: str, session: requests.Session, scenario: dict, count: int) -> dict:
@@ -229,29 +368,57 @@ def login_all(base_url: str, creds: dict, personas: set[str]) -> tuple[dict, dic
 
 
 def benchmark(base_url: str, *, count: int = 200, concurrency: int = 4, warmup: int = 8,
-              gunicorn_pid: int | None = None, query_counts: bool = True, log=print) -> dict:
-    """Build the scenarios from the database, measure each one, return results.json's dict."""
+              gunicorn_pid: int | None = None, query_counts: bool = True, log=print,
+              phase: str = "warm", cpu_pids=None, mixed_experts: int | None = None) -> dict:
+    """Build the scenarios from the database, measure each one (those of `phase`), return
+    results.json's dict. `cpu_pids`: a callable giving the pids whose CPU counts as the
+    server's (default: the gunicorn master's workers)."""
     from bench import querycount, scenarios
 
     started = meta(base_url, count, concurrency)  # the load average before the run
-    built = [s.as_dict() for s in scenarios.build(write_count=count)]
+    started["phase"] = phase
+    started["equal_data"] = scenarios.equal_data_label()
+    build_args = {"write_count": count}
+    if mixed_experts is not None:
+        build_args["mixed_experts"] = mixed_experts
+    built = [s.as_dict() for s in scenarios.build(**build_args) if s.phase == phase]
     queries = querycount.measure(built) if query_counts else {}
     personas = {s["persona"] for s in built if not s["unavailable"]}
-    sessions, failures = login_all(base_url, scenarios.credentials(), personas)
+    personas |= {stream["persona"] for s in built if not s["unavailable"] for stream in s["streams"]}
+    sessions, failures = login_all(base_url, scenarios.credentials(sorted(p for p in personas if "@" in p)),
+                                   personas)
+    pids = cpu_pids or (lambda: worker_pids(gunicorn_pid))
     results = []
     for scenario in built:
         try:
-            result = run_scenario(base_url, sessions, scenario, count=count, concurrency=concurrency,
-                                  warmup=warmup)
+            if scenario["kind"] == "mixed" and not scenario["unavailable"]:
+                rows = run_mixed(base_url, sessions, scenario, count=count, cpu_pids=pids)
+            else:
+                rows = [run_scenario(base_url, sessions, scenario, count=count, concurrency=concurrency,
+                                     warmup=warmup, cpu_pids=pids)]
         except Exception as exc:  # one broken scenario must not lose the others' figures
-            result = {key: scenario[key] for key in ("name", "kind", "persona", "target_ms", "method")}
+            result = {key: scenario.get(key) for key in SCENARIO_KEYS}
             result.update(available=False, reason=f"driver error: {exc!r}")
-        if result["available"]:
-            result["queries_per_request"] = queries.get(scenario["name"])
-        log(format_line(result))
-        results.append(result)
+            rows = [result]
+        for result in rows:
+            if result["available"]:  # a mixed run's count is its dashboard request's
+                counted = scenario["kind"] != "mixed" or result["kind"] == "page"
+                result["queries_per_request"] = queries.get(scenario["name"]) if counted else None
+            log(format_line(result))
+            results.append(result)
+    started["load_average_after"] = list(os.getloadavg())
     return {"meta": started, "login_failures": failures,
             "scenarios": results, "workers": worker_memory(gunicorn_pid)}
+
+
+def append(previous: dict, later: dict) -> dict:
+    """The cold phase's results after the warm phase's (one results.json for the run)."""
+    merged = dict(previous)
+    merged["scenarios"] = [*previous.get("scenarios", []), *later["scenarios"]]
+    merged["login_failures"] = {**previous.get("login_failures", {}), **later["login_failures"]}
+    merged.setdefault("phases", {})[later["meta"].get("phase", "cold")] = {
+        "meta": later["meta"], "workers": later.get("workers", [])}
+    return merged
 
 
 def format_line(result: dict) -> str:
@@ -260,7 +427,7 @@ def format_line(result: dict) -> str:
     return (f"  {result['name']:<40} p50 {result['p50_ms']:>7} p95 {result['p95_ms']:>7} "
             f"p99 {result['p99_ms']:>7} ms  {result['rps']:>6} req/s  errors {result['errors']}  "
             f"alone p50 {result.get('alone_p50_ms', '-')}  "
-            f"queries {result.get('queries_per_request')}")
+            f"queries {result.get('queries_per_request')}  cpu/req {result.get('cpu_ms_per_request')} ms")
 
 
 def meta(base_url: str, count: int, concurrency: int) -> dict:
@@ -274,6 +441,7 @@ def meta(base_url: str, count: int, concurrency: int) -> dict:
         "scale": os.environ.get("BENCH_SCALE"), "seed": os.environ.get("BENCH_SEED"),
         "generate_seconds": float(os.environ["BENCH_GENERATE_SECONDS"])
         if os.environ.get("BENCH_GENERATE_SECONDS") else None,
+        "equal_data_options": os.environ.get("BENCH_EQUAL_DATA_OPTIONS") or None,
     }
 
 
@@ -287,13 +455,19 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=8)
     parser.add_argument("--gunicorn-pid", type=int)
     parser.add_argument("--out", default="bench")
+    parser.add_argument("--phase", default="warm", choices=["warm", "cold"])
+    parser.add_argument("--append", action="store_true", help="add to the results.json in --out")
+    parser.add_argument("--mixed-experts", type=int, default=None)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
     django.setup()
     from bench import report
 
     results = benchmark(args.base_url.rstrip("/"), count=args.requests, concurrency=args.concurrency,
-                        warmup=args.warmup, gunicorn_pid=args.gunicorn_pid)
+                        warmup=args.warmup, gunicorn_pid=args.gunicorn_pid, phase=args.phase,
+                        mixed_experts=args.mixed_experts)
+    if args.append and (Path(args.out) / "results.json").exists():
+        results = append(json.loads((Path(args.out) / "results.json").read_text()), results)
     report.write(results, Path(args.out))
 
 

@@ -4,6 +4,9 @@
 # Environment (all optional): BENCH_DB_URL, BENCH_SCALE (100), BENCH_SEED (1), BENCH_REQUESTS
 # (200 per scenario), BENCH_CONCURRENCY (4), BENCH_WORKERS (3, as docker-compose), BENCH_OUT (bench),
 # BENCH_REUSE_DB=1 (skip the database preparation: measure the existing bench database again).
+# Issue 18's equal data: BENCH_EVAL_PROJECTS (1500) / BENCH_EVAL_SHEETS (6000) for the edition being
+# evaluated (0: the plain scale data); BENCH_COLD (1: a second server with EVALUATION_RESULTS_CACHE=0
+# for the cold scenarios); BENCH_MIXED_EXPERTS (3 experts saving while the chair reloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +18,15 @@ BENCH_REQUESTS=${BENCH_REQUESTS:-200}
 BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-4}
 BENCH_WORKERS=${BENCH_WORKERS:-3}
 BENCH_OUT=${BENCH_OUT:-bench}
+BENCH_EVAL_PROJECTS=${BENCH_EVAL_PROJECTS:-1500}
+BENCH_EVAL_SHEETS=${BENCH_EVAL_SHEETS:-6000}
+BENCH_COLD=${BENCH_COLD:-1}
+BENCH_MIXED_EXPERTS=${BENCH_MIXED_EXPERTS:-3}
+equal_data=()
+if [ "$BENCH_EVAL_PROJECTS" != 0 ]; then
+  equal_data=(--evaluation-projects "$BENCH_EVAL_PROJECTS" --evaluation-sheets "$BENCH_EVAL_SHEETS")
+fi
+export BENCH_EQUAL_DATA_OPTIONS="${equal_data[*]}"
 LOG_DIR=var/bench
 mkdir -p "$LOG_DIR"
 
@@ -36,11 +48,11 @@ admin_url=${BENCH_DB_URL%/*}/postgres
 if [ "${BENCH_REUSE_DB:-0}" = 1 ]; then
   echo "== reusing database $db_name as it is (BENCH_REUSE_DB=1)"
 else
-  echo "== database $db_name (scale $BENCH_SCALE, seed $BENCH_SEED)"
+  echo "== database $db_name (scale $BENCH_SCALE, seed $BENCH_SEED${equal_data:+, ${equal_data[*]}})"
   psql -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)" -c "CREATE DATABASE \"$db_name\""
   $PY manage.py migrate --noinput -v0
   started=$(date +%s%N)
-  $PY manage.py generate_scale_data --scale "$BENCH_SCALE" --seed "$BENCH_SEED"
+  $PY manage.py generate_scale_data --scale "$BENCH_SCALE" --seed "$BENCH_SEED" "${equal_data[@]}"
   BENCH_GENERATE_SECONDS=$($PY -c "print(round(($(date +%s%N) - $started) / 1e9, 1))")
   export BENCH_GENERATE_SECONDS
 fi
@@ -52,11 +64,25 @@ $PY manage.py collectstatic --noinput -v0
 
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export SITE_URL=http://127.0.0.1:$port
-echo "== gunicorn on $SITE_URL ($BENCH_WORKERS workers)"
-.venv/bin/gunicorn marathon.wsgi --bind "127.0.0.1:$port" --workers "$BENCH_WORKERS" \
-  --access-logfile "$LOG_DIR/access.log" --error-logfile "$LOG_DIR/gunicorn.log" 2>>"$LOG_DIR/gunicorn.log" &
-gunicorn_pid=$!
+gunicorn_pid=
 worker_pid=
+# start_gunicorn [VAR=value ...]: the web server with extra environment (the cold phase's switch).
+start_gunicorn() {
+  echo "== gunicorn on $SITE_URL ($BENCH_WORKERS workers${*:+, $*})"
+  env "$@" .venv/bin/gunicorn marathon.wsgi --bind "127.0.0.1:$port" --workers "$BENCH_WORKERS" \
+    --access-logfile "$LOG_DIR/access.log" --error-logfile "$LOG_DIR/gunicorn.log" 2>>"$LOG_DIR/gunicorn.log" &
+  gunicorn_pid=$!
+  for _ in $(seq 1 60); do
+    curl -fsS "$SITE_URL/healthz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS "$SITE_URL/healthz" >/dev/null || { echo "gunicorn did not come up; see $LOG_DIR/gunicorn.log" >&2; exit 1; }
+}
+stop_gunicorn() {
+  kill "$gunicorn_pid" 2>/dev/null || true
+  wait "$gunicorn_pid" 2>/dev/null || true
+  gunicorn_pid=
+}
 if [ -n "$REDIS_URL" ]; then
   .venv/bin/celery -A marathon purge -f >/dev/null 2>&1 || true
   .venv/bin/celery -A marathon worker --concurrency=1 --loglevel=WARNING >"$LOG_DIR/worker.log" 2>&1 &
@@ -67,15 +93,21 @@ stop() {
   for pid in $gunicorn_pid $worker_pid; do wait "$pid" 2>/dev/null || true; done
 }
 trap stop EXIT
-for _ in $(seq 1 60); do
-  curl -fsS "$SITE_URL/healthz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fsS "$SITE_URL/healthz" >/dev/null || { echo "gunicorn did not come up; see $LOG_DIR/gunicorn.log" >&2; exit 1; }
+start_gunicorn
 
 echo "== load: $BENCH_REQUESTS requests per scenario at concurrency $BENCH_CONCURRENCY"
 $PY -m bench.load --base-url "$SITE_URL" --requests "$BENCH_REQUESTS" --concurrency "$BENCH_CONCURRENCY" \
-  --gunicorn-pid "$gunicorn_pid" --out "$BENCH_OUT"
+  --gunicorn-pid "$gunicorn_pid" --out "$BENCH_OUT" --mixed-experts "$BENCH_MIXED_EXPERTS"
+
+if [ "$BENCH_COLD" = 1 ]; then
+  # Cold: the same server without the results / rendered-table cache (sessions, Celery and the
+  # other caches unchanged), so every dashboard and results request computes and renders.
+  stop_gunicorn
+  start_gunicorn EVALUATION_RESULTS_CACHE=0
+  echo "== cold phase (EVALUATION_RESULTS_CACHE=0)"
+  EVALUATION_RESULTS_CACHE=0 $PY -m bench.load --base-url "$SITE_URL" --requests "$BENCH_REQUESTS" \
+    --concurrency "$BENCH_CONCURRENCY" --gunicorn-pid "$gunicorn_pid" --out "$BENCH_OUT" --phase cold --append
+fi
 echo "== results: $BENCH_OUT/results.json and $BENCH_OUT/results.md"
 
 # The allocation benchmark (issue 14; `make bench-allocation` runs it alone): its own database, after

@@ -20,6 +20,10 @@ PERSONAS = ("student", "professor", "expert", "chair", "office", "coordinator")
 
 # Targets at scale 100 with 4 concurrent clients (issue 7), p95 in milliseconds.
 PAGE_MS, API_READ_MS, SAVE_MS, STATS_MS, RESULTS_MS, EXPORT_MS = 100, 50, 50, 150, 300, 5000
+# Issue 18 (equal data, 4 clients, 2 cores): chair's dashboard warm p95 ≤ 100 ms and cold ≤ 300 ms
+# (≤ 100 ms of worker CPU per cold request), score-sheet page and save ≤ 50 ms (save ≤ 10 ms of
+# worker CPU), catalogue API ≤ 50 ms, mobility grant summary XLSX ≤ 2 s.
+WARM_DASHBOARD_MS, COLD_DASHBOARD_MS, COLD_CPU_MS, SAVE_CPU_MS, GRANTS_XLSX_MS = 100, 300, 100, 10, 2000
 SEARCH_WORDS = ["battery", "alloys", "sensor", "grids", "implants", "corpora", "hydrogen", "solar"]
 ROTATE = 40  # distinct targets a read scenario cycles through
 
@@ -34,6 +38,12 @@ class Scenario:
     requests: list = field(default_factory=list)  # [{"path": ..., "json": ...}]
     count: int | None = None  # requests to send (None: the run's default)
     unavailable: str = ""
+    # Issue 18: "warm" scenarios run against the normal server, "cold" ones against a second
+    # server started with EVALUATION_RESULTS_CACHE=0 (bench/run.sh); a target of worker CPU per
+    # request where the issue sets one; the client streams of a "mixed" scenario.
+    phase: str = "warm"
+    cpu_target_ms: float | None = None
+    streams: list = field(default_factory=list)  # [{"label", "persona", "method", "requests", ...}]
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,11 +54,13 @@ def unavailable(name, kind, persona, target_ms, reason) -> Scenario:
 
 
 def persona_email(persona: str) -> str:
-    return f"{persona}@marathon.example"
+    """A demo persona's address; a scenario may also name a generated user by e-mail (issue 18's
+    experts): every generated user has the demo password."""
+    return persona if "@" in persona else f"{persona}@marathon.example"
 
 
-def credentials() -> dict:
-    return {p: (persona_email(p), DEMO_PASSWORD) for p in PERSONAS}
+def credentials(extra=()) -> dict:
+    return {p: (persona_email(p), DEMO_PASSWORD) for p in (*PERSONAS, *extra)}
 
 
 def persona_user(persona: str) -> User | None:
@@ -190,29 +202,41 @@ def score_sheet_save(count: int) -> Scenario:
     sheets = expert_sheets()
     if not sheets:
         return unavailable(name, "write", "expert", SAVE_MS, "no evaluation score sheets in the data")
-    return Scenario(name, "write", "expert", SAVE_MS, method="PUT",
+    return Scenario(name, "write", "expert", SAVE_MS, method="PUT", cpu_target_ms=SAVE_CPU_MS,
                     requests=[{"path": f"/api/v1/evaluation/sheets/{pk}/", "json": body}
                               for pk, body in sheets])
 
 
-def expert_sheets() -> list:
-    """(sheet id, PUT body) of the expert persona's draft sheets in the edition being evaluated:
-    every criterion scored, as the autosave of a full sheet sends it."""
+SAVE_ROUNDS = 4  # bodies per sheet: consecutive saves of one sheet always change it
+
+
+def expert_sheets(email: str | None = None) -> list:
+    """(sheet id, PUT body) of an expert's draft sheets in the edition being evaluated (the expert
+    persona's by default): every criterion scored, as the autosave of a full sheet sends it. The
+    list runs through the sheets `SAVE_ROUNDS` times with other values each round, so a sheet
+    saved again always changes (an unchanged autosave writes nothing, and would not invalidate
+    the chair's cached results)."""
     ScoreSheet, Criterion = model("evaluation", "ScoreSheet"), model("evaluation", "Criterion")
     if ScoreSheet is None or Criterion is None:
         return []
     sheets = list(ScoreSheet.objects.filter(
-        assignment__member__user__email=persona_email("expert"), status="draft",
+        assignment__member__user__email=email or persona_email("expert"), status="draft",
         assignment__project__edition__evaluation_start__lte=timezone.localdate(),
         assignment__project__edition__evaluation_end__gte=timezone.localdate(),
     ).select_related("assignment__project").order_by("pk"))
+    criteria_of = {}
     bodies = []
-    for i, sheet in enumerate(sheets):
-        criteria = Criterion.objects.filter(edition_id=sheet.assignment.project.edition_id)
-        scores = [{"criterion": c.pk, "value": c.scale_min + (i + j) % (c.scale_max - c.scale_min + 1),
-                   "comment": "Clear method." if j == 0 else ""} for j, c in enumerate(criteria)]
-        bodies.append((sheet.pk, {"scores": scores, "feedback": "Good progress; publish the data set.",
-                                  "confidential_note": ""}))
+    for round_ in range(SAVE_ROUNDS):
+        for i, sheet in enumerate(sheets):
+            edition_id = sheet.assignment.project.edition_id
+            if edition_id not in criteria_of:
+                criteria_of[edition_id] = list(Criterion.objects.filter(edition_id=edition_id))
+            scores = [{"criterion": c.pk,
+                       "value": c.scale_min + (i + j + round_) % (c.scale_max - c.scale_min + 1),
+                       "comment": "Clear method." if j == 0 else ""}
+                      for j, c in enumerate(criteria_of[edition_id])]
+            bodies.append((sheet.pk, {"scores": scores, "feedback": "Good progress; publish the data set.",
+                                      "confidential_note": ""}))
     return bodies
 
 
@@ -252,8 +276,8 @@ def grants_xlsx() -> Scenario:
     name = "mobility grant summary XLSX"
     path = first_url(["mobility:grants_export"], "xlsx")
     if path is None:
-        return unavailable(name, "download", "office", EXPORT_MS, "no URL mobility:grants_export")
-    return Scenario(name, "download", "office", EXPORT_MS, requests=[{"path": path}], count=5)
+        return unavailable(name, "download", "office", GRANTS_XLSX_MS, "no URL mobility:grants_export")
+    return Scenario(name, "download", "office", GRANTS_XLSX_MS, requests=[{"path": path}], count=5)
 
 
 def stats_page() -> Scenario:
@@ -375,3 +399,119 @@ _build_before_industry = build
 
 def build(write_count: int = 200) -> list[Scenario]:  # noqa: F811 - extends the list above (append-only file)
     return [*_build_before_industry(write_count), task_catalogue_page(), internship_list_page()]
+# --- issue 18: the equal-data edition (generate_scale_data --evaluation-projects/--evaluation-sheets)
+MIXED_EXPERTS = 3  # experts saving during the mixed run (bench/run.sh: BENCH_MIXED_EXPERTS)
+
+
+def evaluation_edition():
+    today = timezone.localdate()
+    return Edition.objects.filter(evaluation_start__lte=today, evaluation_end__gte=today).first()
+
+
+def equal_data_label() -> str:
+    """"1,500 projects, 6,000 submitted sheets" of the edition being evaluated (what was generated)."""
+    edition, ScoreSheet = evaluation_edition(), model("evaluation", "ScoreSheet")
+    if edition is None or ScoreSheet is None:
+        return "no edition being evaluated"
+    Team = model("projects", "Team")
+    teams = Team.objects.filter(edition=edition).count()
+    submitted = ScoreSheet.objects.filter(assignment__project__edition=edition, status="submitted").count()
+    return f"{teams:,} projects, {submitted:,} submitted sheets"
+
+
+def equal_dashboard(phase: str) -> Scenario:
+    name = f"chair's dashboard, equal data ({phase})"
+    target = WARM_DASHBOARD_MS if phase == "warm" else COLD_DASHBOARD_MS
+    edition = evaluation_edition()
+    path = first_url(["evaluation:dashboard"], edition.year) if edition else None
+    if path is None:
+        return unavailable(name, "page", "chair", target, "no URL evaluation:dashboard or no edition being evaluated")
+    return Scenario(name, "page", "chair", target, requests=[{"path": path}], phase=phase,
+                    count=100 if phase == "warm" else 40,
+                    cpu_target_ms=COLD_CPU_MS if phase == "cold" else None)
+
+
+def equal_results_api(phase: str) -> Scenario:
+    """The chair's results API of the edition being evaluated: no target of its own in the
+    issue; the dashboard's (warm 100 ms, cold 300 ms) is used."""
+    name = f"chair's results API, equal data ({phase})"
+    target = WARM_DASHBOARD_MS if phase == "warm" else COLD_DASHBOARD_MS
+    edition = evaluation_edition()
+    if edition is None:
+        return unavailable(name, "api", "chair", target, "no edition being evaluated")
+    return Scenario(name, "api", "chair", target, phase=phase, count=100 if phase == "warm" else 40,
+                    requests=[{"path": f"/api/v1/evaluation/results/?edition={edition.pk}"}])
+
+
+def equal_catalogue_api() -> Scenario:
+    """The catalogue API over the edition being evaluated (1,500 projects): by area and text
+    search, and the edition's whole list (first page)."""
+    name = "catalogue API, equal-data edition"
+    edition = evaluation_edition()
+    areas = list(ScientificArea.objects.values_list("pk", flat=True))
+    if edition is None or not areas:
+        return unavailable(name, "api", "student", API_READ_MS, "no edition being evaluated")
+    queries = [f"edition={edition.pk}&area={areas[i % len(areas)]}&search={word}"
+               for i, word in enumerate(SEARCH_WORDS)]
+    queries += [f"edition={edition.pk}", f"edition={edition.pk}&area={areas[0]}"]
+    return Scenario(name, "api", "student", API_READ_MS,
+                    requests=[{"path": f"/api/v1/projects/?{q}"} for q in queries])
+
+
+def score_sheet_page() -> Scenario:
+    """The expert's score-sheet page (the form they fill in) for their drafts of the edition
+    being evaluated."""
+    name = "score-sheet page, equal data"
+    sheets = sorted({pk for pk, _body in expert_sheets()})
+    if not sheets or first_url(["evaluation:sheet"], sheets[0]) is None:
+        return unavailable(name, "page", "expert", SAVE_MS, "no draft sheets or no URL evaluation:sheet")
+    return Scenario(name, "page", "expert", SAVE_MS,
+                    requests=[{"path": reverse("evaluation:sheet", args=[pk])} for pk in sheets])
+
+
+def saving_experts(count: int) -> list[str]:
+    """E-mails of the commission's experts (not the personas) with the most draft sheets in the
+    edition being evaluated."""
+    CommissionMember = model("evaluation", "CommissionMember")
+    edition = evaluation_edition()
+    if CommissionMember is None or edition is None:
+        return []
+    rows = (CommissionMember.objects.filter(commission__edition=edition, is_chair=False)
+            .exclude(user__email__endswith="@marathon.example")
+            .annotate(drafts=Count("assignments__sheet", filter=Q(assignments__sheet__status="draft")))
+            .filter(drafts__gt=0).order_by("-drafts", "pk").values_list("user__email", flat=True)[:count])
+    return list(rows)
+
+
+def mixed_run(experts: int = MIXED_EXPERTS) -> Scenario:
+    """Experts save sheets (PUT, each a different expert of the commission, one client each)
+    while the chair reloads the dashboard (one client): every save changes the results'
+    fingerprint, so nearly every dashboard request finds the cache invalidated — the busiest day.
+    The driver reports one row per stream; it stops when the chair has made `count` requests."""
+    name = "mixed: chair's dashboard while experts save"
+    edition = evaluation_edition()
+    path = first_url(["evaluation:dashboard"], edition.year) if edition else None
+    emails = saving_experts(experts)
+    if path is None or not emails:
+        return unavailable(name, "mixed", "chair", COLD_DASHBOARD_MS, "no dashboard or no experts with drafts")
+    streams = [{"label": "mixed: chair's dashboard while experts save", "persona": "chair", "method": "GET",
+                "requests": [{"path": path}], "target_ms": COLD_DASHBOARD_MS, "cpu_target_ms": None,
+                "kind": "page", "lead": True}]
+    for email in emails:
+        streams.append({"label": f"mixed: score-sheet saves ({len(emails)} experts) during dashboard reloads",
+                        "persona": email, "shown_as": f"{len(emails)} experts", "method": "PUT",
+                        "target_ms": SAVE_MS, "cpu_target_ms": None,
+                        "kind": "write", "lead": False,
+                        "requests": [{"path": f"/api/v1/evaluation/sheets/{pk}/", "json": body}
+                                     for pk, body in expert_sheets(email)]})
+    return Scenario(name, "mixed", "chair", COLD_DASHBOARD_MS, requests=[{"path": path}], count=40,
+                    streams=streams)
+
+
+_build_before_equal_data = build
+
+
+def build(write_count: int = 200, mixed_experts: int = MIXED_EXPERTS) -> list[Scenario]:  # noqa: F811
+    return [*_build_before_equal_data(write_count), equal_catalogue_api(), score_sheet_page(),
+            equal_dashboard("warm"), equal_results_api("warm"), mixed_run(mixed_experts),
+            equal_dashboard("cold"), equal_results_api("cold")]

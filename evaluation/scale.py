@@ -43,6 +43,9 @@ def evaluation(ctx: Context) -> None:
     evaluated = [e for e in ctx.editions if e != ctx.current_edition]
     teams = [t for t in ctx.teams if t.edition_id != ctx.current_edition.pk]
     per_project = max(3, min(7, round(ctx.sizes.score_sheets / max(len(teams), 1))))
+    if ctx.sizes.equal_data:  # issue 18: the other editions as if the evaluated one were not grown
+        others = [t for t in teams if t.edition_id != ctx.evaluation_edition.pk]
+        per_project = max(3, min(7, round(ctx.sizes.score_sheets / max(len(others), 1))))
     experts = expert_pool(ctx)
     commissions = bulk(Commission, [Commission(edition=e) for e in ctx.editions])
     criteria = bulk(Criterion, [
@@ -93,6 +96,8 @@ def commission_members(ctx: Context, commissions: list, experts: list, per_proje
     for commission in commissions:
         # About 30 projects per expert at most, never fewer experts than a project needs + 2.
         size = max(per_project + 2, math.ceil(teams_in.get(commission.edition_id, 0) * per_project / 30))
+        if ctx.sizes.equal_data and commission.edition_id == ctx.evaluation_edition.pk:
+            size = ctx.sizes.evaluation_experts  # issue 18: the peer's commission (~276 experts)
         chosen = rng.sample(experts, min(len(experts), size))
         members = [CommissionMember(commission=commission, user=ctx.accounts["chair"],
                                     group="partner_professor", is_chair=True),
@@ -123,6 +128,9 @@ def assign_experts(ctx: Context, editions: list, members_of: dict, per_project: 
     rows = []
     for edition in editions:
         members = members_of[edition.pk]
+        wanted = per_project
+        if ctx.sizes.equal_data and edition == ctx.evaluation_edition:
+            wanted = ctx.sizes.evaluation_per_project  # issue 18: enough for the submitted sheets
         load = {id(m): 0 for m in members}
         teams = [t for t in ctx.teams if t.edition_id == edition.pk]
         for index, team in enumerate(teams):
@@ -135,9 +143,9 @@ def assign_experts(ctx: Context, editions: list, members_of: dict, per_project: 
                 persona = next(m for m in members if m.user_id == ctx.accounts["expert"].pk)
                 eligible.remove(persona)
                 eligible.insert(0, persona)
-            chosen = eligible[:per_project]
+            chosen = eligible[:wanted]
             if len({m.group for m in chosen}) < 2:
-                other = next((m for m in eligible[per_project:] if m.group != chosen[0].group), None)
+                other = next((m for m in eligible[wanted:] if m.group != chosen[0].group), None)
                 if other is not None:
                     chosen[-1] = other
             for member in chosen:
@@ -156,6 +164,7 @@ def score_sheets(ctx: Context, assignments: list, criteria_of: dict) -> tuple[in
     quality, bias = {}, {}
     sheets, pending_scores = [], []
     persona = ctx.accounts["expert"].pk
+    submitting = equal_data_submitted(ctx, assignments)
     for assignment in assignments:
         project, member = assignment.project, assignment.member
         edition = next(e for e in ctx.editions if e.pk == project.edition_id)
@@ -163,6 +172,8 @@ def score_sheets(ctx: Context, assignments: list, criteria_of: dict) -> tuple[in
         b = bias.setdefault(member.user_id, rng.gauss(0, 0.5))
         evaluating = edition == ctx.evaluation_edition
         submitted = not evaluating or (member.user_id != persona and rng.random() < 0.55)
+        if evaluating and submitting is not None:
+            submitted = id(assignment) in submitting
         filled = submitted or (member.user_id != persona and rng.random() < 0.6)
         saved = at(between(rng, edition.evaluation_start, min(edition.evaluation_end, ctx.today)), 16)
         sheet = ScoreSheet(assignment=assignment, status="submitted" if submitted else "draft",
@@ -184,6 +195,19 @@ def score_sheets(ctx: Context, assignments: list, criteria_of: dict) -> tuple[in
     bulk(Score, scores)
     bulk(ScoreSheetRevision, revisions)
     return len(sheets), len(scores)
+
+
+def equal_data_submitted(ctx: Context, assignments: list) -> set | None:
+    """Issue 18's equal-data edition: exactly `Sizes.evaluation_submitted` of the evaluated
+    edition's assignments (never the expert persona's) are submitted, drawn at random; the rest
+    stay drafts for the experts' save scenarios. None without the option (the default draw)."""
+    if not ctx.sizes.equal_data:
+        return None
+    persona = ctx.accounts["expert"].pk
+    candidates = [a for a in assignments if a.project.edition_id == ctx.evaluation_edition.pk
+                  and a.member.user_id != persona]
+    chosen = ctx.rng.sample(candidates, min(len(candidates), ctx.sizes.evaluation_submitted))
+    return {id(a) for a in chosen}
 
 
 def publish_closed(ctx: Context, commissions: list) -> int:

@@ -2,7 +2,9 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -376,11 +378,22 @@ def live_results(commission: Commission, key: str | None = None, *, details: boo
     and feedback texts are left out, and cached apart. Publishing never uses the cache (it calls
     `compute_results`). Give `key` when the caller already has `results_cache_key(commission)`."""
     key = f"{key or results_cache_key(commission)}:{'full' if details else 'numbers'}"
-    results = cache.get(key)
+    store = results_cache()
+    results = store.get(key)
     if results is None:
         results = compute_results(commission, details=details)
-        cache.set(key, results, LIVE_RESULTS_TTL)
+        store.set(key, results, LIVE_RESULTS_TTL)
     return results
+
+
+_NO_CACHE = DummyCache("", {})
+
+
+def results_cache():
+    """Where the live results and the chair's rendered results table are cached: the default
+    cache, or — with `settings.EVALUATION_RESULTS_CACHE` off — one that never stores anything,
+    so every request computes and renders (the benchmark's cold phase, bench/README.md)."""
+    return cache if settings.EVALUATION_RESULTS_CACHE else _NO_CACHE
 
 
 def conflicted_q(prefix: str) -> Q:

@@ -5,7 +5,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
@@ -269,7 +268,7 @@ def _results_table(commission, params=None) -> tuple[str, tables.Table]:
     table = None
     page_param = params.get("r_page", "1")
     html_key = f"{key}:table:{translation.get_language()}:{sort}:{int(disagreement)}:{page_param[:8]}"
-    cached = cache.get(html_key)
+    cached = selectors.results_cache().get(html_key)
     if cached is not None:
         html, meta = cached
         table = tables.Table(**meta)
@@ -279,7 +278,7 @@ def _results_table(commission, params=None) -> tuple[str, tables.Table]:
         table = tables.paginate(params, "r", rows, sort=sort, sort_options=_result_sort_labels(), allow_all=True)
         html = render_to_string("evaluation/_results_table.html", _results_table_context(
             {"projects": table.rows, "agreement": results["agreement"]}))
-        cache.set(html_key, (html, table.cacheable()), selectors.LIVE_RESULTS_TTL)
+        selectors.results_cache().set(html_key, (html, table.cacheable()), selectors.LIVE_RESULTS_TTL)
     return mark_safe(html), table  # noqa: S308 - our own template's output, escaped when rendered
 
 

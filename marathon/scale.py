@@ -101,6 +101,15 @@ class Sizes:
     (editions, universities, areas) grow with log10(N)."""
 
     scale: int
+    # Issue 18's equal-data benchmark: the edition whose evaluation runs today gets this many
+    # projects with teams and submitted score sheets (the peer's volume). None: the default sizes,
+    # row for row the same data as without the options.
+    evaluation_projects: int | None = None
+    evaluation_sheets: int | None = None
+
+    @property
+    def equal_data(self) -> bool:
+        return bool(self.evaluation_projects)
 
     @property
     def editions(self) -> int:
@@ -120,7 +129,9 @@ class Sizes:
 
     @property
     def people(self) -> int:
-        return 110 * self.scale
+        # Equal data: ~8 more people per project of the evaluated edition, so that its teams
+        # (4-8 students each, one team per student and edition) find enough students.
+        return 110 * self.scale + 8 * (self.evaluation_projects or 0)
 
     @property
     def teams(self) -> int:
@@ -128,6 +139,8 @@ class Sizes:
 
     @property
     def experts(self) -> int:
+        if self.equal_data:  # the pool must hold the evaluated edition's large commission
+            return max(3 * self.scale, self.evaluation_experts + 10)
         return 3 * self.scale
 
     @property
@@ -141,6 +154,32 @@ class Sizes:
     @property
     def publications(self) -> int:
         return 10 * self.scale
+
+    # --- equal data (issue 18): the evaluated edition only ---
+    @property
+    def evaluation_submitted(self) -> int:
+        """Submitted sheets of the evaluated edition (default: four per project, as the peer)."""
+        return self.evaluation_sheets or 4 * (self.evaluation_projects or 0)
+
+    @property
+    def evaluation_per_project(self) -> int:
+        """Experts per project in the evaluated edition: one more than the submitted sheets need,
+        so about one sheet in five is still a draft (the experts' save scenarios use them)."""
+        return math.ceil(self.evaluation_submitted / max(self.evaluation_projects or 1, 1)) + 1
+
+    @property
+    def evaluation_experts(self) -> int:
+        """Commission size of the evaluated edition: about 27 sheets per expert (at 1,500
+        projects and 6,000 submitted sheets: 278 experts, plus the chair and expert personas)."""
+        return max(self.evaluation_per_project + 2,
+                   math.ceil((self.evaluation_projects or 0) * self.evaluation_per_project / 27))
+
+    def with_evaluation_teams(self, plan: list[int]) -> list[int]:
+        """The teams per edition (oldest first) with the evaluated edition's count replaced by
+        `evaluation_projects` (equal data); unchanged otherwise."""
+        if not self.equal_data or len(plan) < 2:
+            return plan
+        return [*plan[:-2], self.evaluation_projects, plan[-1]]
 
 
 @dataclass
@@ -197,9 +236,12 @@ def between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
 
-def generate(*, scale: int, seed: int = 1, stdout=None) -> Context:
-    """Fill the (empty) database; returns the context with the counts per model."""
-    ctx = Context(rng=random.Random(seed), sizes=Sizes(scale), today=timezone.localdate(),
+def generate(*, scale: int, seed: int = 1, stdout=None, evaluation_projects: int | None = None,
+             evaluation_sheets: int | None = None) -> Context:
+    """Fill the (empty) database; returns the context with the counts per model.
+    `evaluation_projects` / `evaluation_sheets`: the equal-data edition of issue 18 (`Sizes`)."""
+    sizes = Sizes(scale, evaluation_projects=evaluation_projects, evaluation_sheets=evaluation_sheets)
+    ctx = Context(rng=random.Random(seed), sizes=sizes, today=timezone.localdate(),
                   password=make_password(DEMO_PASSWORD))
     steps = [core, people, *app_steps()]
     with transaction.atomic():

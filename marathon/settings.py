@@ -369,6 +369,11 @@ CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", "SPM")
 CERTIFICATE_BATCH_SIZE = env_int("CERTIFICATE_BATCH_SIZE", 200)
 # Upper bound on the age of cached statistics (they are also invalidated on every counted write).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
+# The commission's live results and the chair's rendered results table are cached under a
+# fingerprint of their inputs (evaluation.selectors.results_cache). EVALUATION_RESULTS_CACHE=0
+# turns only these two caches off, so every request computes and renders: the benchmark's "cold"
+# phase (bench/run.sh). Sessions, Celery and the other caches are not affected.
+EVALUATION_RESULTS_CACHE = env_bool("EVALUATION_RESULTS_CACHE", True)
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env(

@@ -61,7 +61,7 @@ def teams_per_edition(ctx: Context) -> list[int]:
     weights = [i + 3 for i in range(count)]
     plan = [total * w // sum(weights) for w in weights]
     plan[-1] += total - sum(plan)
-    return plan
+    return ctx.sizes.with_evaluation_teams(plan)  # issue 18's equal-data edition, if asked for
 
 
 def project_status(ctx: Context, edition: Edition, with_team: bool) -> str:
