@@ -28,7 +28,7 @@ def test_live_results_computed_every_time_with_the_cache_off(clear_cache, commis
             second = selectors.live_results(commission)
         assert compute.call_count == 3
     assert first["projects"] == second["projects"]
-    assert cache.get(selectors.results_cache_key(commission))  # stored by the default calls only
+    assert cache.get(f"{selectors.results_cache_key(commission)}:full")  # stored by the default calls only
 
 
 @override_settings(EVALUATION_RESULTS_CACHE=False)
