@@ -42,4 +42,5 @@ def test_dashboard_renders_without_the_cache_and_sessions_still_work(clear_cache
             assert response.status_code == 200
             assert "Alpha" in response.content.decode()
         assert compute.call_count == 2
-    assert cache.get(selectors.results_cache_key(commission)) is None
+    key = selectors.results_cache_key(commission)
+    assert cache.get(f"{key}:numbers") is None and cache.get(f"{key}:full") is None
