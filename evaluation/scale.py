@@ -18,6 +18,7 @@ from evaluation.models import (
     ScoreSheetRevision,
 )
 from evaluation.selectors import compute_results
+from evaluation.services.aggregates import specs_of, weighted_score
 from marathon import roles
 from marathon.models import Notification, Organisation, User
 from marathon.scale import Context, at, between, bulk
@@ -181,8 +182,12 @@ def score_sheets(ctx: Context, assignments: list, criteria_of: dict) -> tuple[in
                            submitted_at=saved if submitted else None, updated_at=saved)
         sheets.append(sheet)
         if filled:
-            values = [max(1, min(5, round(q + b + rng.gauss(0, 0.6)))) for _ in criteria_of[edition.pk]]
-            pending_scores.append((sheet, values, criteria_of[edition.pk]))
+            criteria = criteria_of[edition.pk]
+            values = [max(1, min(5, round(q + b + rng.gauss(0, 0.6)))) for _ in criteria]
+            pending_scores.append((sheet, values, criteria))
+            # Stored as the services store it, so generated sheets read like saved ones.
+            sheet.weighted_score = weighted_score({c.pk: v for c, v in zip(criteria, values, strict=True)},
+                                                  specs_of(criteria))
     bulk(ScoreSheet, sheets)
     scores, revisions = [], []
     for sheet, values, criteria in pending_scores:
