@@ -215,8 +215,7 @@ def _comparison(run) -> list:
         return []
     labels = [("students", _("Students who ranked")), ("placed", _("Students placed")),
               ("placed_in_rule_teams", _("Placed in teams that meet the rules")),
-              # xgettext:no-python-format
-              ("first_choice_pct", _("% first choice")),
+              ("first_choice_pct", _("First choice obtained (%)")),
               ("top3_pct", _("% top 3")),
               ("teams_opened", _("Teams opened")), ("teams_meeting_rule", _("Teams meeting the rules")),
               ("weight", _("Satisfaction (weighted)"))]
