@@ -2,8 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -198,13 +199,32 @@ class Results(APIView):
         commission = _commission(_edition_from_query(request))
         snapshot = selectors.published_snapshot(commission)
         if selectors.is_chair(request.user, commission):
-            return Response({"edition": commission.edition.year,
-                             "published": snapshot.data if snapshot else None,
-                             "live": selectors.live_results(commission)})
+            return self.chair_results(request, commission, snapshot)
         if snapshot is None:
             raise NotFound(_("The results of this edition are not published yet."))
         return Response({"edition": commission.edition.year,
                          "published": selectors.public_results(snapshot, request.user)})
+
+    def chair_results(self, request, commission, snapshot):
+        """The live document of every project, rendered once per results version and language:
+        a repeated request (a chair's tool polling on the deadline day) costs the version's key
+        query and one cache read instead of serialising 1,500 projects' results again. Formats
+        other than JSON (the browsable API) render as usual."""
+        def document():
+            return {"edition": commission.edition.year, "published": snapshot.data if snapshot else None,
+                    "live": selectors.live_results(commission, key)}
+
+        key = selectors.results_cache_key(commission)
+        renderer = request.accepted_renderer
+        if renderer.format != "json":
+            return Response(document())
+        body_key = f"{key}:api:{snapshot.pk if snapshot else 0}:{translation.get_language()}"
+        store = selectors.results_cache()
+        body = store.get(body_key)
+        if body is None:
+            body = renderer.render(document(), request.accepted_media_type, self.get_renderer_context())
+            store.set(body_key, body, selectors.LIVE_RESULTS_TTL)
+        return HttpResponse(body, content_type=renderer.media_type)
 
 
 class Publish(APIView):

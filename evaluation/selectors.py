@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -377,7 +377,8 @@ def live_results(commission: Commission, key: str | None = None, *, details: boo
     primary-key query. Without `details` (the chair's dashboard table) the per-criterion means
     and feedback texts are left out, and cached apart. Publishing never uses the cache (it calls
     `compute_results`). Give `key` when the caller already has `results_cache_key(commission)`."""
-    key = f"{key or results_cache_key(commission)}:{'full' if details else 'numbers'}"
+    # Per language: the document carries the criteria's (translated) names.
+    key = f"{key or results_cache_key(commission)}:{'full' if details else 'numbers'}:{translation.get_language()}"
     store = results_cache()
     results = store.get(key)
     if results is None:

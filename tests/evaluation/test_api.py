@@ -1,9 +1,11 @@
 """The evaluation API: workflow endpoints, the house error shape, visibility, query counts."""
 
+from unittest import mock
+
 import pytest
 
-from evaluation import services
-from evaluation.models import Assignment, ExpertGroup, ScoreSheet, SheetStatus
+from evaluation import selectors, services
+from evaluation.models import Assignment, Criterion, ExpertGroup, ScoreSheet, SheetStatus
 from marathon.models import AuditEntry
 from projects.models import MembershipRole
 from tests.conftest import api_client_for as api
@@ -242,3 +244,30 @@ def test_results_query_count(commission, chair, expert_member, edition, criteria
     with django_assert_num_queries(5):
         response = client.get(f"{API}/results/", {"edition": edition.pk})
     assert len(response.json()["published"]["ranking"]) == rows
+
+
+# --- the chair's live results, rendered once per results version ----------------------------
+def test_chair_results_served_from_the_rendered_body_until_a_number_changes(
+        submitted, chair, expert, edition, criteria, sheet, django_assert_max_num_queries):
+    client = api(chair)
+    first = client.get(f"{API}/results/", {"edition": edition.pk})
+    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    with mock.patch.object(selectors, "compute_results", wraps=selectors.compute_results) as compute, \
+            django_assert_max_num_queries(8):
+        again = client.get(f"{API}/results/", {"edition": edition.pk})
+        assert compute.call_count == 0
+    assert again.content == first.content
+    # A change of any number (here the submitted sheet's scores) is seen on the next request.
+    services.save_score_sheet(sheet=sheet, actor=expert, scores=full_scores(criteria, [5, 5]))
+    changed = client.get(f"{API}/results/", {"edition": edition.pk}).json()
+    assert changed["live"]["projects"][0]["scores"]["mean"] == 100.0
+    assert first.json()["live"]["projects"][0]["scores"]["mean"] == 62.5
+
+
+def test_chair_results_criteria_names_follow_the_requests_language(submitted, chair, edition, criteria):
+    Criterion.objects.filter(pk=criteria[0].pk).update(name_en="Novelty", name_de="Neuheit")
+    client = api(chair)
+    english = client.get(f"{API}/results/", {"edition": edition.pk}, HTTP_ACCEPT_LANGUAGE="en").json()
+    german = client.get(f"{API}/results/", {"edition": edition.pk}, HTTP_ACCEPT_LANGUAGE="de").json()
+    assert "Novelty" in [c["name"] for c in english["live"]["criteria"]]
+    assert "Neuheit" in [c["name"] for c in german["live"]["criteria"]]

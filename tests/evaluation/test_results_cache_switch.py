@@ -28,7 +28,7 @@ def test_live_results_computed_every_time_with_the_cache_off(clear_cache, commis
             second = selectors.live_results(commission)
         assert compute.call_count == 3
     assert first["projects"] == second["projects"]
-    assert cache.get(f"{selectors.results_cache_key(commission)}:full")  # stored by the default calls only
+    assert cache.get(f"{selectors.results_cache_key(commission)}:full:en")  # stored by the default calls only
 
 
 @override_settings(EVALUATION_RESULTS_CACHE=False)
@@ -43,4 +43,4 @@ def test_dashboard_renders_without_the_cache_and_sessions_still_work(clear_cache
             assert "Alpha" in response.content.decode()
         assert compute.call_count == 2
     key = selectors.results_cache_key(commission)
-    assert cache.get(f"{key}:numbers") is None and cache.get(f"{key}:full") is None
+    assert cache.get(f"{key}:numbers:en") is None and cache.get(f"{key}:full:en") is None
