@@ -331,25 +331,33 @@ def export_once(base_url: str, session: requests.Session, spec: dict) -> tuple[i
 
 
 def worker_memory(master_pid: int | None) -> list[dict]:
-    """RSS and peak RSS (VmHWM) of the gunicorn master's worker processes, in MB."""
-    if not master_pid:
-        return []
+    """Memory of the gunicorn master's worker processes, in MB: RSS and peak RSS (VmHWM) from
+    /proc/<pid>/status, PSS and USS from /proc/<pid>/smaps_rollup. RSS counts every page the
+    worker maps, also those it shares copy-on-write with the master and its siblings (the code
+    imported before the fork with `preload_app`); PSS divides each shared page among the processes
+    sharing it, USS counts only the worker's own pages (what stopping it would free)."""
+    return [memory_of(pid) for pid in worker_pids(master_pid)] if master_pid else []
+
+
+def memory_of(pid: int) -> dict:
+    status = proc_fields(f"/proc/{pid}/status")
+    rollup = proc_fields(f"/proc/{pid}/smaps_rollup")
+    private = [rollup.get(key) for key in ("Private_Clean", "Private_Dirty")]
+    uss = f"{sum(int(v.split()[0]) for v in private)} kB" if all(private) else None
+    return {"pid": pid, "rss_mb": kb_to_mb(status.get("VmRSS")), "peak_rss_mb": kb_to_mb(status.get("VmHWM")),
+            "pss_mb": kb_to_mb(rollup.get("Pss")), "uss_mb": kb_to_mb(uss)}
+
+
+def proc_fields(path: str) -> dict:
+    """`Key:   value kB` lines of a /proc file; empty when the process is gone or not readable."""
+    fields = {}
     try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        for line in Path(path).read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
     except OSError:
-        return []
-    workers = []
-    for pid in children:
-        fields = {}
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                key, _, value = line.partition(":")
-                fields[key] = value.strip()
-        except OSError:
-            continue
-        workers.append({"pid": int(pid), "rss_mb": kb_to_mb(fields.get("VmRSS")),
-                        "peak_rss_mb": kb_to_mb(fields.get("VmHWM"))})
-    return workers
+        return {}
+    return fields
 
 
 def kb_to_mb(value: str | None) -> float | None:
@@ -388,6 +396,7 @@ def benchmark(base_url: str, *, count: int = 200, concurrency: int = 4, warmup: 
     sessions, failures = login_all(base_url, scenarios.credentials(sorted(p for p in personas if "@" in p)),
                                    personas)
     pids = cpu_pids or (lambda: worker_pids(gunicorn_pid))
+    at_start = worker_memory(gunicorn_pid)  # fresh workers that have served the logins
     results = []
     for scenario in built:
         try:
@@ -408,7 +417,7 @@ def benchmark(base_url: str, *, count: int = 200, concurrency: int = 4, warmup: 
             results.append(result)
     started["load_average_after"] = list(os.getloadavg())
     return {"meta": started, "login_failures": failures,
-            "scenarios": results, "workers": worker_memory(gunicorn_pid)}
+            "scenarios": results, "workers_at_start": at_start, "workers": worker_memory(gunicorn_pid)}
 
 
 def append(previous: dict, later: dict) -> dict:
@@ -417,7 +426,8 @@ def append(previous: dict, later: dict) -> dict:
     merged["scenarios"] = [*previous.get("scenarios", []), *later["scenarios"]]
     merged["login_failures"] = {**previous.get("login_failures", {}), **later["login_failures"]}
     merged.setdefault("phases", {})[later["meta"].get("phase", "cold")] = {
-        "meta": later["meta"], "workers": later.get("workers", [])}
+        "meta": later["meta"], "workers_at_start": later.get("workers_at_start", []),
+        "workers": later.get("workers", [])}
     return merged
 
 

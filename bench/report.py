@@ -29,6 +29,21 @@ def cpu_cell(row: dict) -> str:
     return text
 
 
+def memory_lines(results: dict, phase: str) -> list[str]:
+    """Gunicorn worker memory (target ≤ 200 MB RSS): after the logins and after the phase."""
+    if not results.get("workers"):
+        return []
+    lines = ["", f"Gunicorn worker memory, {phase} phase (target ≤ 200 MB RSS; *PSS* shares each page "
+                 "mapped by several processes among them, *USS* counts the worker's own pages):", "",
+             "| worker | RSS MB after the logins | RSS MB after the run | peak RSS MB | PSS MB | USS MB |",
+             "|---|---:|---:|---:|---:|---:|"]
+    start = {w["pid"]: w for w in results.get("workers_at_start", [])}
+    for w in results["workers"]:
+        lines.append(f"| pid {w['pid']} | {start.get(w['pid'], {}).get('rss_mb', '')} | {w['rss_mb']} | "
+                     f"{w['peak_rss_mb']} | {w.get('pss_mb', '')} | {w.get('uss_mb', '')} |")
+    return lines
+
+
 def markdown(results: dict) -> str:
     meta = results["meta"]
     lines = [
@@ -69,13 +84,12 @@ def markdown(results: dict) -> str:
     for row in mixed:
         lines += ["", f"Mixed run: {row['after_a_save_share']:.0%} of the chair's dashboard requests came "
                       "after a save had changed the results since the previous one (cache invalidated)."]
-    if results.get("workers"):
-        lines += ["", "Gunicorn workers after the run (target ≤ 200 MB RSS): " + ", ".join(
-            f"pid {w['pid']}: {w['rss_mb']} MB (peak {w['peak_rss_mb']} MB)" for w in results["workers"])]
+    lines += memory_lines(results, "warm")
     for phase, info in results.get("phases", {}).items():
         lines += ["", f"Phase *{phase}*: started {info['meta']['when']}, load average "
                       f"{info['meta']['load_average'][0]:.2f} before, "
                       f"{info['meta'].get('load_average_after', [0])[0]:.2f} after."]
+        lines += memory_lines(info, phase)
     if results.get("login_failures"):
         lines += ["", f"Login failures: {results['login_failures']}"]
     if meta.get("load_average_after"):

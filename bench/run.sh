@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# make bench: a fresh PostgreSQL database at BENCH_SCALE, the production server (gunicorn, as in
-# docker-compose's web service) on 127.0.0.1, the load driver, results in bench/results.{json,md}.
+# make bench: a fresh PostgreSQL database at BENCH_SCALE, the production server (gunicorn with
+# deploy/gunicorn.conf.py, as docker-compose's web service) on 127.0.0.1, the load driver, results
+# in bench/results.{json,md}.
 # Environment (all optional): BENCH_DB_URL, BENCH_SCALE (100), BENCH_SEED (1), BENCH_REQUESTS
-# (200 per scenario), BENCH_CONCURRENCY (4), BENCH_WORKERS (3, as docker-compose), BENCH_OUT (bench),
+# (200 per scenario), BENCH_CONCURRENCY (4), BENCH_WORKERS (3), BENCH_THREADS (1), BENCH_MAX_REQUESTS
+# (0: never recycle a worker), BENCH_OUT (bench),
 # BENCH_REUSE_DB=1 (skip the database preparation: measure the existing bench database again).
 # Issue 18's equal data: BENCH_EVAL_PROJECTS (1500) / BENCH_EVAL_SHEETS (6000) for the edition being
 # evaluated (0: the plain scale data); BENCH_COLD (1: a second server with EVALUATION_RESULTS_CACHE=0
@@ -17,6 +19,11 @@ BENCH_SEED=${BENCH_SEED:-1}
 BENCH_REQUESTS=${BENCH_REQUESTS:-200}
 BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-4}
 BENCH_WORKERS=${BENCH_WORKERS:-3}
+# The production config (deploy/gunicorn.conf.py: preloaded app, frozen GC) with one thread per
+# worker, as every earlier run, and no recycling: the workers' memory after the run is their own
+# growth, not reset by max_requests.
+BENCH_THREADS=${BENCH_THREADS:-1}
+BENCH_MAX_REQUESTS=${BENCH_MAX_REQUESTS:-0}
 BENCH_OUT=${BENCH_OUT:-bench}
 BENCH_EVAL_PROJECTS=${BENCH_EVAL_PROJECTS:-1500}
 BENCH_EVAL_SHEETS=${BENCH_EVAL_SHEETS:-6000}
@@ -68,8 +75,9 @@ gunicorn_pid=
 worker_pid=
 # start_gunicorn [VAR=value ...]: the web server with extra environment (the cold phase's switch).
 start_gunicorn() {
-  echo "== gunicorn on $SITE_URL ($BENCH_WORKERS workers${*:+, $*})"
-  env "$@" .venv/bin/gunicorn marathon.wsgi --bind "127.0.0.1:$port" --workers "$BENCH_WORKERS" \
+  echo "== gunicorn on $SITE_URL ($BENCH_WORKERS workers x $BENCH_THREADS threads, deploy/gunicorn.conf.py${*:+, $*})"
+  env GUNICORN_WORKERS="$BENCH_WORKERS" GUNICORN_THREADS="$BENCH_THREADS" GUNICORN_MAX_REQUESTS="$BENCH_MAX_REQUESTS" "$@" \
+    .venv/bin/gunicorn -c deploy/gunicorn.conf.py marathon.wsgi --bind "127.0.0.1:$port" \
     --access-logfile "$LOG_DIR/access.log" --error-logfile "$LOG_DIR/gunicorn.log" 2>>"$LOG_DIR/gunicorn.log" &
   gunicorn_pid=$!
   for _ in $(seq 1 60); do

@@ -7,8 +7,6 @@ from io import BytesIO
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from marathon.money import spreadsheet_format
 
@@ -77,6 +75,10 @@ def grants_csv(summary: dict) -> HttpResponse:
 
 def grants_xlsx(summary: dict, grants: QuerySet) -> HttpResponse:
     """Two sheets, written row by row (openpyxl's write-only mode keeps no cell objects)."""
+    # openpyxl (~18 MB with lxml and Pillow) is imported by the spreadsheet exports only, not by
+    # every web worker at start-up.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     money = spreadsheet_format("EUR")
     sheet = workbook.create_sheet(str(_("Summary")))
@@ -99,6 +101,8 @@ def grants_xlsx(summary: dict, grants: QuerySet) -> HttpResponse:
 
 def _amounts_formatted(sheet, row: list, columns: tuple, number_format: str) -> list:
     """Amounts stay numbers (sums work) and show as EUR in the reader's own separators."""
+    from openpyxl.cell import WriteOnlyCell  # loaded by grants_xlsx already
+
     for index in columns:
         if isinstance(row[index], int | float):
             cell = WriteOnlyCell(sheet, value=row[index])

@@ -16,12 +16,11 @@ Teams that can never meet a rule with the students who ranked them get y fixed t
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-
-import numpy as np
 
 OPTIMAL, FEASIBLE, INFEASIBLE, NO_SOLUTION = "optimal", "feasible", "infeasible", "no_solution"
 
@@ -153,7 +152,7 @@ class _Model:
         self.integer.append(integer)
         return len(self.lb) - 1
 
-    def row(self, terms, lo=-np.inf, hi=np.inf) -> None:
+    def row(self, terms, lo=-math.inf, hi=math.inf) -> None:
         self.starts.append(len(self.idx))
         for i, v in terms:
             self.idx.append(i)
@@ -172,7 +171,7 @@ def _build(inst: Instance, prep: _Prepared, *, relaxed: bool):
     slacks = []  # (var, subject, rule)
 
     def slack(subject, rule):
-        i = m.var(0.0, np.inf, 0.0, integer=False)
+        i = m.var(0.0, math.inf, 0.0, integer=False)
         slacks.append((i, subject, rule))
         return i
 
@@ -196,7 +195,7 @@ def _build(inst: Instance, prep: _Prepared, *, relaxed: bool):
             m.row([(i, 1.0), (yt, -1.0)], hi=0.0)
         # n = the team's new students: keeps the size and mix rows short (one term, not one per candidate).
         fixed = len(team.fixed)
-        m.counts[t] = nt = m.var(0.0, np.inf, integer=False)
+        m.counts[t] = nt = m.var(0.0, math.inf, integer=False)
         m.row([(nt, 1.0)] + [(i, -1.0) for _s, i in members], lo=0.0, hi=0.0)
         extra = [(slack(t, RULE_MAX_SIZE), -1.0)] if relaxed else []
         m.row([(nt, 1.0), (yt, -float(max(team.max_size - fixed, 0)))] + extra, hi=0.0)
@@ -272,6 +271,10 @@ def _cap_rows(m, inst, prep, t, members, relaxed, slack):
 def _exact(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, extra_row=None, start=None):
     """The LP relaxation first: when its optimum is integral it is the proven optimum (the bound
     meets the solution) — on these models it usually is. Otherwise branch and bound from `start`."""
+    # numpy (~10 MB, like highspy) only where the solver runs: a Celery worker, never a web request
+    # (the module's plain data classes are imported by the web process's selectors and services).
+    import numpy as np
+
     began = time.monotonic()
     state, values, obj, _gap = _highs(m, cost, maximise=maximise, time_limit=time_limit, gap=gap,
                                       extra_row=extra_row, relax=True)
@@ -289,6 +292,7 @@ def _exact(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, ex
 def _highs(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, extra_row=None,
            start=None, relax=False):
     import highspy
+    import numpy as np
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(os.environ.get("ALLOCATION_SOLVER_LOG")))
@@ -310,7 +314,7 @@ def _highs(m: _Model, cost, *, maximise: bool, time_limit: float, gap: float, ex
         idx.extend(i for i, _v in terms)
         val.extend(v for _i, v in terms)
         lo.append(rlo)
-        hi.append(np.inf)
+        hi.append(math.inf)
     lp.row_lower_ = np.asarray(lo, dtype=np.float64)
     lp.row_upper_ = np.asarray(hi, dtype=np.float64)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
