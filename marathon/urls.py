@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import api, views
+from .schema_view import SchemaView
 
 # The admin logs in through allauth, so two-factor authentication applies there too.
 admin.site.login = login_required(admin.site.login)
@@ -53,7 +54,7 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     path("", include("certificates.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 

@@ -1,4 +1,5 @@
 import time
+from unittest import mock
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -152,3 +153,23 @@ def test_staff_without_two_factor_get_no_token_when_it_is_required(api, office, 
     assert response.json()["errors"] == {
         "otp": ["Staff accounts need two-factor authentication: set it up in the portal first."]}
     assert not Token.objects.filter(user=office).exists()
+
+
+def test_schema_generated_once_per_language_and_format(client):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from marathon.schema_view import SchemaView
+
+    SchemaView._rendered.clear()
+    with mock.patch.object(SchemaGenerator, "get_schema", autospec=True,
+                           side_effect=SchemaGenerator.get_schema) as generate:
+        first = client.get("/api/schema/", {"format": "json"})
+        again = client.get("/api/schema/", {"format": "json"})
+        assert generate.call_count == 1
+        assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+        assert b"/api/v1/auth/token/" in again.content
+        yaml = client.get("/api/schema/")
+        german = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="de")
+        assert generate.call_count == 3
+    assert yaml.content.startswith(b"openapi:") and german.json()["paths"].keys() == first.json()["paths"].keys()
+    assert 'filename="Project Marathon API.json"' in again["Content-Disposition"]
