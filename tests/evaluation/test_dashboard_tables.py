@@ -39,6 +39,14 @@ def test_dashboard_project_progress_paginated(login, chair, thirty_projects):
     assert second.count('class="project-progress"') == 5 and "P29" in second
 
 
+def test_dashboard_project_progress_stale_page_shows_last_page(login, chair, thirty_projects):
+    client = login(chair)
+    for stale in (99, 0, -1):
+        html = dashboard(client, thirty_projects, p_page=stale)
+        assert html.count('class="project-progress"') == 5 and "P29" in html and "Page 2 of 2 (30 rows)" in html
+    assert "Page 1 of 2 (30 rows)" in dashboard(client, thirty_projects, p_page="junk")
+
+
 def test_dashboard_project_progress_sorted_and_filtered_fewer_than(login, chair, thirty_projects):
     client = login(chair)
     by_submitted = dashboard(client, thirty_projects, p_sort="submitted").split('id="conflicts"')[0]
