@@ -360,9 +360,11 @@ def _details(commission: Commission, rows: list[tuple]) -> tuple[dict, dict]:
         if row[5]:
             feedback[row[2]].append(row[5])
     means = defaultdict(dict)
-    sums = (Score.objects.filter(sheet__in=counted_sheets(commission).order_by().values("pk"))
-            .values_list("sheet__assignment__project_id", "criterion_id")
-            .annotate(total=Sum("value"), n=Count("pk")).order_by("criterion_id"))
+    # Grouped along the counted sheets' own join (sheet, assignment, scores), not scores filtered
+    # by a subquery of the counted sheets, which joined the sheets and assignments twice.
+    sums = (counted_sheets(commission).filter(scores__isnull=False)
+            .values_list("assignment__project_id", "scores__criterion_id")
+            .annotate(total=Sum("scores__value"), n=Count("scores")).order_by("scores__criterion_id"))
     for project_id, criterion_id, total, n in sums:
         means[project_id][str(criterion_id)] = round(total / n, 2)
     return means, feedback
