@@ -271,6 +271,20 @@ def publication_gaps(commission: Commission) -> dict:
     }
 
 
+def dashboard_gaps(commission: Commission, key: str) -> dict:
+    """`publication_gaps` for the chair's dashboard, cached under the results key (`key`, from
+    `results_cache_key`) and the commission's `min_sheets_per_project`: every service that changes
+    a gap bumps the results version (assigning, removing, submitting, conflicts, seats, a team's
+    results), as `results_cache_key` says for titles and names. Publishing reads the gaps afresh."""
+    key = f"{key}:gaps:{commission.min_sheets_per_project}"
+    store = results_cache()
+    gaps = store.get(key)
+    if gaps is None:
+        gaps = publication_gaps(commission)
+        store.set(key, gaps, LIVE_RESULTS_TTL)
+    return gaps
+
+
 def counted_per_project(projects, commission: Commission):
     """`projects` annotated with their counted sheets (`submitted`: submitted, by an expert of the
     commission without a recorded conflict with the project): one grouped pass over the

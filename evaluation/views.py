@@ -257,13 +257,14 @@ def _results_options(params) -> tuple[str, bool]:
     return (tables.choice(params, "r_sort", tables.RESULT_SORTS, "rank"), params.get("r_filter") == "disagreement")
 
 
-def _results_table(commission, params=None) -> tuple[str, tables.Table]:
+def _results_table(commission, params=None, key: str | None = None) -> tuple[str, tables.Table]:
     """The chair's rendered results table (one page of it, sorted and filtered from `params`),
     cached under the live results' key (which changes with every input of the numbers) per
-    language and table options: a repeated view costs the key's one primary-key query."""
+    language and table options: a repeated view costs the key's one primary-key query (none when
+    the caller gives `key`)."""
     params = params if params is not None else QueryDict()
     sort, disagreement = _results_options(params)
-    key = selectors.results_cache_key(commission)
+    key = key or selectors.results_cache_key(commission)
     results = None
     table = None
     page_param = params.get("r_page", "1")
@@ -298,8 +299,9 @@ def dashboard(request, year):
     is_chair = commission.viewer_is_chair
     params = request.GET
     publishing = {}
+    key = selectors.results_cache_key(commission) if is_chair else None
     if is_chair and snapshot is None:
-        gaps = selectors.publication_gaps(commission)
+        gaps = selectors.dashboard_gaps(commission, key)
         publishing = {
             "gaps": {kind: _GapTexts(kind, rows) for kind, rows in gaps.items()},
             "has_gaps": selectors.has_gaps(gaps),
@@ -318,7 +320,7 @@ def dashboard(request, year):
         params, "p", selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than),
         sort=project_sort, sort_options={"title": _("title"), "submitted": _("submitted"),
                                          "assigned": _("assigned")})
-    results_table, results = _results_table(commission, params) if is_chair else ("", None)
+    results_table, results = _results_table(commission, params, key) if is_chair else ("", None)
     return render(request, "evaluation/commission_dashboard.html", {
         **publishing,
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,
