@@ -64,13 +64,16 @@ class Table:
 
 def paginate(params: QueryDict, prefix: str, items, sort: str = "", sort_options: dict | None = None,
              per_page: int = PER_PAGE, allow_all: bool = False) -> Table:
-    """A page of `items` (a queryset: one query, the page with the number of rows in all; or a
-    list); `?<prefix>_page=all` shows every row where `allow_all`. Changing the sort goes back to
-    the first page."""
+    """A page of `items` (a queryset: one query, the page with the number of rows in all; a
+    `(number, total, rows)` tuple from `queryset_page`, e.g. cached; or a list);
+    `?<prefix>_page=all` shows every row where `allow_all`. Changing the sort goes back to the
+    first page."""
     page_name = f"{prefix}_page"
     showing_all = allow_all and params.get(page_name) == ALL
     if isinstance(items, QuerySet):
-        number, total, rows = _queryset_page(items, params.get(page_name), per_page)
+        number, total, rows = queryset_page(items, params.get(page_name), per_page)
+    elif isinstance(items, tuple):
+        number, total, rows = items
     else:
         paginator = Paginator(items, max(len(items), 1) if showing_all else per_page)
         page = paginator.get_page(1 if showing_all else params.get(page_name))
@@ -92,7 +95,7 @@ def paginate(params: QueryDict, prefix: str, items, sort: str = "", sort_options
     return table
 
 
-def _queryset_page(items: QuerySet, number, per_page: int) -> tuple[int, int, list]:
+def queryset_page(items: QuerySet, number, per_page: int = PER_PAGE) -> tuple[int, int, list]:
     """`(number, rows in all, the page's rows)` in one query: the page carries the number of rows
     (`COUNT(*) OVER ()`), instead of a COUNT that repeats the grouped query of a progress table.
     A page past the end (a stale link) or below 1 falls back to a count and the last page, as

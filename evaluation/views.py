@@ -287,6 +287,20 @@ def _result_sort_labels() -> dict:
     return {"rank": _("rank"), "title": _("title"), "sheets": _("sheets"), "spread": _("spread")}
 
 
+def _progress_page(key: str, page, rows) -> tuple[int, int, list]:
+    """One page of a progress table (`tables.queryset_page` of the queryset `rows()` builds),
+    cached under the results key (`key` extends it with the table's sort and filter): every
+    service that changes a count (assigning, removing, submitting, seats) bumps the results
+    version, as `selectors.dashboard_gaps` says. The links around the page are built per request."""
+    key = f"{key}:{str(page)[:8]}"
+    store = selectors.results_cache()
+    cached = store.get(key)
+    if cached is None:
+        cached = tables.queryset_page(rows(), page)
+        store.set(key, cached, selectors.LIVE_RESULTS_TTL)
+    return cached
+
+
 @login_required
 def dashboard(request, year):
     """Progress, assignment and reminders for chairs and the office; the live results table
@@ -299,7 +313,7 @@ def dashboard(request, year):
     is_chair = commission.viewer_is_chair
     params = request.GET
     publishing = {}
-    key = selectors.results_cache_key(commission) if is_chair else None
+    key = selectors.results_cache_key(commission)
     if is_chair and snapshot is None:
         gaps = selectors.dashboard_gaps(commission, key)
         publishing = {
@@ -314,10 +328,14 @@ def dashboard(request, year):
     project_sort = tables.choice(params, "p_sort", selectors.PROJECT_SORTS, "title")
     fewer_than = tables.positive_int(params, "p_lt")
     experts = tables.paginate(
-        params, "e", selectors.progress_by_expert(commission, sort=expert_sort, unfinished=unfinished),
+        params, "e", _progress_page(
+            f"{key}:experts:{expert_sort}:{int(unfinished)}", params.get("e_page"),
+            lambda: selectors.progress_by_expert(commission, sort=expert_sort, unfinished=unfinished)),
         sort=expert_sort, sort_options={"name": _("name"), "submitted": _("submitted"), "open": _("most open")})
     projects = tables.paginate(
-        params, "p", selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than),
+        params, "p", _progress_page(
+            f"{key}:projects:{project_sort}:{fewer_than}", params.get("p_page"),
+            lambda: selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than)),
         sort=project_sort, sort_options={"title": _("title"), "submitted": _("submitted"),
                                          "assigned": _("assigned")})
     results_table, results = _results_table(commission, params, key) if is_chair else ("", None)

@@ -1,6 +1,7 @@
 """The chair's dashboard caches what is missing before publishing (`selectors.dashboard_gaps`)
-under the results version: every change of a gap bumps it, so the cached gaps always equal
-`publication_gaps` computed afresh — one test per path that changes them."""
+and the pages of its progress tables under the results version: every change of a gap or a count
+bumps it, so the cached gaps always equal `publication_gaps` computed afresh and the progress
+tables show the counts of the moment — one test per path that changes them."""
 
 import pytest
 from django.contrib import admin
@@ -127,3 +128,70 @@ def test_dashboard_shows_a_new_draft_after_a_cached_view(login, commission, chai
     assert "sheet not submitted" not in client.get(url).content.decode()
     services.assign_expert(member=member, project=approved_project_with_team(edition=edition), actor=chair)
     assert "Nora New: 1 sheet not submitted" in client.get(url).content.decode()
+
+
+# --- the progress tables -------------------------------------------------------------------
+def progress(client, edition) -> tuple[str, str]:
+    """(the experts' table, the projects' table) of the dashboard."""
+    html = client.get(reverse("evaluation:dashboard", args=[edition.year])).content.decode()
+    experts, projects = html.split('id="progress-experts"')[1].split('id="progress-projects"')
+    return experts, projects.split('id="conflicts"')[0]
+
+
+def row_of(table: str, name: str) -> str:
+    return table.split(name)[1].split("</tr>")[0]
+
+
+@pytest.fixture
+def newcomer(commission):
+    member = seat(commission, group=ExpertGroup.EXTERNAL)
+    member.user.full_name = "Nora New"
+    member.user.save()
+    return member
+
+
+def test_progress_tables_follow_a_new_assignment(login, commission, chair, scored, edition, newcomer):
+    client = login(chair)
+    experts, projects = progress(client, edition)
+    assert "0 / 0" in row_of(experts, "Nora New") and "2 / 2" in row_of(projects, "Beta")
+    services.assign_expert(member=newcomer, project=scored["b"], actor=chair)
+    experts, projects = progress(client, edition)
+    assert "0 / 1" in row_of(experts, "Nora New") and "2 / 3" in row_of(projects, "Beta")
+
+
+def test_progress_tables_follow_a_submitted_sheet(login, commission, chair, criteria, scored, edition, newcomer):
+    assignment = services.assign_expert(member=newcomer, project=scored["b"], actor=chair)
+    client = login(chair)
+    assert "2 / 3" in row_of(progress(client, edition)[1], "Beta")
+    services.save_score_sheet(sheet=assignment.sheet, actor=newcomer.user, scores=full_scores(criteria, [3, 3]))
+    services.submit_score_sheet(sheet=assignment.sheet, actor=newcomer.user)
+    experts, projects = progress(client, edition)
+    assert "1 / 1" in row_of(experts, "Nora New") and "3 / 3" in row_of(projects, "Beta")
+
+
+def test_progress_tables_follow_a_removed_assignment(login, commission, chair, scored, edition, newcomer):
+    assignment = services.assign_expert(member=newcomer, project=scored["b"], actor=chair)
+    client = login(chair)
+    assert "2 / 3" in row_of(progress(client, edition)[1], "Beta")
+    services.remove_assignment(assignment=assignment, actor=chair)
+    experts, projects = progress(client, edition)
+    assert "0 / 0" in row_of(experts, "Nora New") and "2 / 2" in row_of(projects, "Beta")
+
+
+def test_progress_tables_follow_seats(login, commission, chair, office_user, scored, edition, newcomer):
+    client = login(chair)
+    assert "Nora New" in progress(client, edition)[0]
+    services.remove_commission_member(member=newcomer, actor=office_user)
+    assert "Nora New" not in progress(client, edition)[0]
+    services.add_commission_member(commission=commission, user=newcomer.user, group=ExpertGroup.EXTERNAL,
+                                   actor=office_user)
+    assert "Nora New" in progress(client, edition)[0]
+
+
+def test_progress_tables_cached_per_sort_filter_and_page(login, commission, chair, scored, edition):
+    client = login(chair)
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    by_title = client.get(url, {"p_sort": "title"}).content.decode().split('id="progress-projects"')[1]
+    assert by_title.index("Alpha") < by_title.index("Beta")
+    short = client.get(url, {"p_lt": 1}).content.decode().split('id="progress-projects"')[1]
+    assert "No project matches the filter." in short.split('id="conflicts"')[0]
