@@ -60,9 +60,10 @@ class CommissionMemberAdmin(admin.ModelAdmin):
 
 
 class ResultsInputAdmin(admin.ModelAdmin):
-    """Rows the live results are computed from, edited around the services: after each change the
-    commission's stored sheet scores are recomputed (a weight may have changed) and its results
-    version bumped, in the admin's transaction."""
+    """Rows the live results (or the dashboard's cached gaps and progress counts) are computed
+    from, edited around the services: after each change the commission's stored sheet scores are
+    recomputed (a weight may have changed) and its results version bumped, in the admin's
+    transaction."""
 
     def commissions_of(self, obj) -> list[Commission]:
         raise NotImplementedError
