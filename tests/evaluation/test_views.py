@@ -279,6 +279,25 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
 
 
 @pytest.mark.parametrize("rows", [1, 5])
+def test_dashboard_repeated_view_query_count(login, commission, chair, expert_member, edition, criteria, rows,
+                                             django_assert_num_queries):
+    make_sheets(commission, chair, expert_member, edition, rows)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]),
+                                  feedback="ok")
+        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    client = login(chair)
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    client.get(url)
+    # A repeated view (the user from the cache: PAGE_BASE - 1) reads the commission, the chair
+    # seat, the snapshot, the results key (the results version) and the conflicts; the gaps, both
+    # progress tables' pages and the results table come from the cache under that key.
+    with django_assert_num_queries(PAGE_BASE - 1 + 5):
+        response = client.get(url)
+    assert response.content.decode().count('class="project-progress"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
 def test_results_page_query_count(login, commission, chair, expert_member, edition, criteria, rows,
                                   django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
