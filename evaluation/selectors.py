@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -220,11 +221,18 @@ PROJECT_SORTS = {"title": ("title", "pk"), "submitted": ("submitted", "title", "
 
 
 def progress_by_expert(commission: Commission, sort: str = "name", unfinished: bool = False):
-    """Seats with their assigned and submitted counts (one grouped query, sorted and filtered in
-    SQL): `unfinished` keeps the experts with sheets still to submit."""
+    """Seats with their assigned and submitted counts, sorted and filtered in SQL: `unfinished`
+    keeps the experts with sheets still to submit. Sorted by a count or filtered, one grouped
+    query; sorted by name (the default view), the counts are per-row subqueries, which PostgreSQL
+    evaluates after the `LIMIT`: for the page's 25 rows only, not for every seat."""
+    members = commission.members.select_related("user").only("commission", "group", "is_chair", "user__full_name")
+    if sort not in ("submitted", "open") and not unfinished:
+        mine = Assignment.objects.filter(member=OuterRef("pk"))
+        return (members.annotate(assigned=_count_of(mine, "member"),
+                                 submitted=_count_of(mine.filter(sheet__status=SheetStatus.SUBMITTED), "member"))
+                .order_by(*EXPERT_SORTS["name"]))
     submitted = Q(assignments__sheet__status=SheetStatus.SUBMITTED)
-    members = (commission.members.select_related("user").only("commission", "group", "is_chair", "user__full_name")
-               .annotate(assigned=Count("assignments"), submitted=Count("assignments", filter=submitted))
+    members = (members.annotate(assigned=Count("assignments"), submitted=Count("assignments", filter=submitted))
                .annotate(open=F("assigned") - F("submitted")))
     if unfinished:
         members = members.filter(open__gt=0)
@@ -232,16 +240,30 @@ def progress_by_expert(commission: Commission, sort: str = "name", unfinished: b
 
 
 def progress_by_project(commission: Commission, sort: str = "title", fewer_than: int | None = None):
-    """Evaluated projects with their assigned and submitted sheets (one grouped query, sorted and
-    filtered in SQL): `fewer_than` keeps the projects with fewer submitted sheets."""
+    """Evaluated projects with their assigned and submitted sheets, sorted and filtered in SQL:
+    `fewer_than` keeps the projects with fewer submitted sheets. Sorted by a count or filtered,
+    one grouped query; sorted by title (the default view), per-row subqueries evaluated after the
+    `LIMIT` (see `progress_by_expert`)."""
+    projects = projects_to_evaluate(commission.edition).only("id", "title")
+    if sort not in ("submitted", "assigned") and fewer_than is None:
+        # The seats as a hashed subplan (read once), not a join with the seats per project.
+        mine = Assignment.objects.filter(project=OuterRef("pk"), member__in=commission.members.values("pk"))
+        return (projects.annotate(assigned=_count_of(mine, "project"),
+                                  submitted=_count_of(mine.filter(sheet__status=SheetStatus.SUBMITTED), "project"))
+                .order_by(*PROJECT_SORTS["title"]))
     scope = Q(expert_assignments__member__commission=commission)
     submitted = scope & Q(expert_assignments__sheet__status=SheetStatus.SUBMITTED)
-    projects = (projects_to_evaluate(commission.edition).only("id", "title")
-                .annotate(assigned=Count("expert_assignments", filter=scope),
-                          submitted=Count("expert_assignments", filter=submitted)))
+    projects = projects.annotate(assigned=Count("expert_assignments", filter=scope),
+                                 submitted=Count("expert_assignments", filter=submitted))
     if fewer_than is not None:
         projects = projects.filter(submitted__lt=fewer_than)
     return projects.order_by(*PROJECT_SORTS.get(sort, PROJECT_SORTS["title"]))
+
+
+def _count_of(assignments, per: str):
+    """The number of `assignments` (correlated to the outer row through `per`) as a subquery."""
+    counted = assignments.order_by().values(per).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def publication_gaps(commission: Commission) -> dict:
