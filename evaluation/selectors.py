@@ -246,8 +246,7 @@ def progress_by_project(commission: Commission, sort: str = "title", fewer_than:
     `LIMIT` (see `progress_by_expert`)."""
     projects = projects_to_evaluate(commission.edition).only("id", "title")
     if sort not in ("submitted", "assigned") and fewer_than is None:
-        # The seats as a hashed subplan (read once), not a join with the seats per project.
-        mine = Assignment.objects.filter(project=OuterRef("pk"), member__in=commission.members.values("pk"))
+        mine = Assignment.objects.filter(project=OuterRef("pk"), member__commission=commission)
         return (projects.annotate(assigned=_count_of(mine, "project"),
                                   submitted=_count_of(mine.filter(sheet__status=SheetStatus.SUBMITTED), "project"))
                 .order_by(*PROJECT_SORTS["title"]))
