@@ -60,9 +60,10 @@ class CommissionMemberAdmin(admin.ModelAdmin):
 
 
 class ResultsInputAdmin(admin.ModelAdmin):
-    """Rows the live results are computed from, edited around the services: after each change the
-    commission's stored sheet scores are recomputed (a weight may have changed) and its results
-    version bumped, in the admin's transaction."""
+    """Rows the live results (or the dashboard's cached gaps and progress counts) are computed
+    from, edited around the services: after each change the commission's stored sheet scores are
+    recomputed (a weight may have changed) and its results version bumped, in the admin's
+    transaction."""
 
     def commissions_of(self, obj) -> list[Commission]:
         raise NotImplementedError
@@ -99,13 +100,16 @@ class CriterionAdmin(ResultsInputAdmin, TranslationAdmin):  # name, guidance, le
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ResultsInputAdmin):  # a deletion takes a sheet out of the results and the gaps
     list_display = ["project", "member", "automatic", "created_at"]
     list_filter = ["member__commission", "automatic"]
     readonly_fields = ["member", "project", "automatic", "created_by", "created_at"]
 
     def has_add_permission(self, request):
         return False  # assignments are made on the chair's dashboard (conflict checks)
+
+    def commissions_of(self, obj) -> list[Commission]:
+        return list(Commission.objects.filter(members__pk=obj.member_id))
 
 
 @admin.register(ConflictOfInterest)
@@ -118,9 +122,12 @@ class ConflictAdmin(ResultsInputAdmin):
 
 
 @admin.register(ResultSubmission)
-class ResultSubmissionAdmin(admin.ModelAdmin):
+class ResultSubmissionAdmin(ResultsInputAdmin):  # the teams without results are a publication gap
     list_display = ["team", "submitted_by", "submitted_at"]
     readonly_fields = ["final_report_name", "final_report_type", "presentation_name", "presentation_type"]
+
+    def commissions_of(self, obj) -> list[Commission]:
+        return list(Commission.objects.filter(edition__teams__pk=obj.team_id))
 
 
 @admin.register(ResultSnapshot)

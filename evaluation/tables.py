@@ -3,8 +3,10 @@ the query string (plain links, no JavaScript), each table with its own prefix (`
 `p_` projects, `r_` results) so moving in one table keeps the others where they are."""
 
 from dataclasses import dataclass, field
+from math import ceil
 
 from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 
 PER_PAGE = 25
@@ -62,19 +64,28 @@ class Table:
 
 def paginate(params: QueryDict, prefix: str, items, sort: str = "", sort_options: dict | None = None,
              per_page: int = PER_PAGE, allow_all: bool = False) -> Table:
-    """A page of `items` (a queryset: one COUNT and one page query; or a list); `?<prefix>_page=all`
-    shows every row where `allow_all`. Changing the sort goes back to the first page."""
+    """A page of `items` (a queryset: one query, the page with the number of rows in all; a
+    `(number, total, rows)` tuple from `queryset_page`, e.g. cached; or a list);
+    `?<prefix>_page=all` shows every row where `allow_all`. Changing the sort goes back to the
+    first page."""
     page_name = f"{prefix}_page"
     showing_all = allow_all and params.get(page_name) == ALL
-    paginator = Paginator(items, max(len(items), 1) if showing_all else per_page)
-    page = paginator.get_page(1 if showing_all else params.get(page_name))
-    table = Table(prefix=prefix, number=page.number, num_pages=paginator.num_pages, total=paginator.count,
-                  rows=list(page.object_list), showing_all=showing_all)
-    if page.has_previous():
-        table.previous_url = url_with(params, **{page_name: page.previous_page_number()})
-    if page.has_next():
-        table.next_url = url_with(params, **{page_name: page.next_page_number()})
-    if allow_all and paginator.num_pages > 1 and not showing_all:
+    if isinstance(items, QuerySet):
+        number, total, rows = queryset_page(items, params.get(page_name), per_page)
+    elif isinstance(items, tuple):
+        number, total, rows = items
+    else:
+        paginator = Paginator(items, max(len(items), 1) if showing_all else per_page)
+        page = paginator.get_page(1 if showing_all else params.get(page_name))
+        number, total, rows = page.number, paginator.count, list(page.object_list)
+    num_pages = max(ceil(total / per_page), 1) if not showing_all else 1
+    table = Table(prefix=prefix, number=number, num_pages=num_pages, total=total, rows=rows,
+                  showing_all=showing_all)
+    if number > 1:
+        table.previous_url = url_with(params, **{page_name: number - 1})
+    if number < num_pages:
+        table.next_url = url_with(params, **{page_name: number + 1})
+    if allow_all and num_pages > 1 and not showing_all:
         table.all_url = url_with(params, **{page_name: ALL})
     if showing_all:
         table.first_url = url_with(params, **{page_name: None})
@@ -82,6 +93,24 @@ def paginate(params: QueryDict, prefix: str, items, sort: str = "", sort_options
         table.sorts.append({"key": key, "label": label, "active": key == sort,
                             "url": url_with(params, **{f"{prefix}_sort": key, page_name: None})})
     return table
+
+
+def queryset_page(items: QuerySet, number, per_page: int = PER_PAGE) -> tuple[int, int, list]:
+    """`(number, rows in all, the page's rows)` in one query: the page carries the number of rows
+    (`COUNT(*) OVER ()`), instead of a COUNT that repeats the grouped query of a progress table.
+    A page past the end (a stale link) or below 1 falls back to a count and the last page, as
+    `Paginator.get_page` does; a page that is not a number is the first."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        offset = (number - 1) * per_page
+        rows = list(items.annotate(rows_in_all=Window(Count("*")))[offset:offset + per_page])
+        if rows or number == 1:
+            return number, rows[0].rows_in_all if rows else 0, rows
+    page = Paginator(items, per_page).get_page(number)
+    return page.number, page.paginator.count, list(page.object_list)
 
 
 RESULT_SORTS = {

@@ -257,13 +257,14 @@ def _results_options(params) -> tuple[str, bool]:
     return (tables.choice(params, "r_sort", tables.RESULT_SORTS, "rank"), params.get("r_filter") == "disagreement")
 
 
-def _results_table(commission, params=None) -> tuple[str, tables.Table]:
+def _results_table(commission, params=None, key: str | None = None) -> tuple[str, tables.Table]:
     """The chair's rendered results table (one page of it, sorted and filtered from `params`),
     cached under the live results' key (which changes with every input of the numbers) per
-    language and table options: a repeated view costs the key's one primary-key query."""
+    language and table options: a repeated view costs the key's one primary-key query (none when
+    the caller gives `key`)."""
     params = params if params is not None else QueryDict()
     sort, disagreement = _results_options(params)
-    key = selectors.results_cache_key(commission)
+    key = key or selectors.results_cache_key(commission)
     results = None
     table = None
     page_param = params.get("r_page", "1")
@@ -286,6 +287,20 @@ def _result_sort_labels() -> dict:
     return {"rank": _("rank"), "title": _("title"), "sheets": _("sheets"), "spread": _("spread")}
 
 
+def _progress_page(key: str, page, rows) -> tuple[int, int, list]:
+    """One page of a progress table (`tables.queryset_page` of the queryset `rows()` builds),
+    cached under the results key (`key` extends it with the table's sort and filter): every
+    service that changes a count (assigning, removing, submitting, seats) bumps the results
+    version, as `selectors.dashboard_gaps` says. The links around the page are built per request."""
+    key = f"{key}:{str(page)[:8]}"
+    store = selectors.results_cache()
+    cached = store.get(key)
+    if cached is None:
+        cached = tables.queryset_page(rows(), page)
+        store.set(key, cached, selectors.LIVE_RESULTS_TTL)
+    return cached
+
+
 @login_required
 def dashboard(request, year):
     """Progress, assignment and reminders for chairs and the office; the live results table
@@ -298,8 +313,9 @@ def dashboard(request, year):
     is_chair = commission.viewer_is_chair
     params = request.GET
     publishing = {}
+    key = selectors.results_cache_key(commission)
     if is_chair and snapshot is None:
-        gaps = selectors.publication_gaps(commission)
+        gaps = selectors.dashboard_gaps(commission, key)
         publishing = {
             "gaps": {kind: _GapTexts(kind, rows) for kind, rows in gaps.items()},
             "has_gaps": selectors.has_gaps(gaps),
@@ -312,13 +328,17 @@ def dashboard(request, year):
     project_sort = tables.choice(params, "p_sort", selectors.PROJECT_SORTS, "title")
     fewer_than = tables.positive_int(params, "p_lt")
     experts = tables.paginate(
-        params, "e", selectors.progress_by_expert(commission, sort=expert_sort, unfinished=unfinished),
+        params, "e", _progress_page(
+            f"{key}:experts:{expert_sort}:{int(unfinished)}", params.get("e_page"),
+            lambda: selectors.progress_by_expert(commission, sort=expert_sort, unfinished=unfinished)),
         sort=expert_sort, sort_options={"name": _("name"), "submitted": _("submitted"), "open": _("most open")})
     projects = tables.paginate(
-        params, "p", selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than),
+        params, "p", _progress_page(
+            f"{key}:projects:{project_sort}:{fewer_than}", params.get("p_page"),
+            lambda: selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than)),
         sort=project_sort, sort_options={"title": _("title"), "submitted": _("submitted"),
                                          "assigned": _("assigned")})
-    results_table, results = _results_table(commission, params) if is_chair else ("", None)
+    results_table, results = _results_table(commission, params, key) if is_chair else ("", None)
     return render(request, "evaluation/commission_dashboard.html", {
         **publishing,
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,

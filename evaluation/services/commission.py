@@ -198,6 +198,7 @@ def assign_expert(*, member: CommissionMember, project: Project, actor: User) ->
                      changes={"expert": member.user.email, "project": project.pk})
         notify(recipient=member.user, template="evaluation_assigned",
                context={"count": 1, "edition": commission.edition}, url=_my_sheets_url())
+        results_changed(commission.pk)  # a new draft: the dashboard's cached gaps (dashboard_gaps)
     return assignment
 
 

@@ -15,7 +15,7 @@ from marathon.uploads import DOCUMENTS, validate_upload
 from projects.models import Membership, Team
 
 from .. import selectors
-from ..models import Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
+from ..models import Commission, Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetRevision, SheetStatus
 from .aggregates import results_changed, specs_of, weighted_score
 from .commission import raise_conflict
 
@@ -219,4 +219,6 @@ def submit_results(*, team: Team, actor: User, summary: str, final_report=None,
         submission.save()
         record_audit(actor=actor, action="evaluation.results_submitted", target=submission,
                      changes={"files": sorted(types)})
+        for commission_id in Commission.objects.filter(edition_id=team.edition_id).values_list("pk", flat=True):
+            results_changed(commission_id)  # the team leaves the dashboard's gaps (dashboard_gaps)
     return submission

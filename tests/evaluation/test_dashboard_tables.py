@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from evaluation import services, tables
+from evaluation import selectors, services, tables
 from evaluation.models import ScoreSheet
 from tests.factories import approved_project_with_team
 
@@ -37,6 +37,14 @@ def test_dashboard_project_progress_paginated(login, chair, thirty_projects):
     assert "P00" in first and "P29" not in first and "Page 1 of 2 (30 rows)" in first
     second = dashboard(client, thirty_projects, p_page=2)
     assert second.count('class="project-progress"') == 5 and "P29" in second
+
+
+def test_dashboard_project_progress_stale_page_shows_last_page(login, chair, thirty_projects):
+    client = login(chair)
+    for stale in (99, 0, -1):
+        html = dashboard(client, thirty_projects, p_page=stale)
+        assert html.count('class="project-progress"') == 5 and "P29" in html and "Page 2 of 2 (30 rows)" in html
+    assert "Page 1 of 2 (30 rows)" in dashboard(client, thirty_projects, p_page="junk")
 
 
 def test_dashboard_project_progress_sorted_and_filtered_fewer_than(login, chair, thirty_projects):
@@ -83,3 +91,18 @@ def test_dashboard_results_pages_and_show_all(login, chair, expert_member, commi
     assert results_rows(first) == tables.PER_PAGE and 'id="r-all"' in first
     assert results_rows(dashboard(client, edition, r_page=2)) == 2
     assert results_rows(dashboard(client, edition, r_page="all")) == tables.PER_PAGE + 2
+
+
+def test_progress_counts_equal_whichever_sort_computes_them(commission, chair, expert_member, thirty_projects):
+    """Sorted by name or title the counts are per-row subqueries; sorted by a count, one grouped
+    query: the same numbers either way (3 of 30 submitted by the expert, none by the chair)."""
+    def experts(sort):
+        return {m.pk: (m.assigned, m.submitted) for m in selectors.progress_by_expert(commission, sort=sort)}
+
+    def projects(sort):
+        return {p.title: (p.assigned, p.submitted) for p in selectors.progress_by_project(commission, sort=sort)}
+
+    assert experts("name") == experts("submitted") == experts("open")
+    assert experts("name")[expert_member.pk] == (30, 3) and sorted(experts("name").values())[0] == (0, 0)
+    assert projects("title") == projects("submitted") == projects("assigned")
+    assert projects("title")["P00"] == (1, 1) and projects("title")["P29"] == (1, 0)

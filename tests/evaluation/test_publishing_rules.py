@@ -51,6 +51,19 @@ def test_publication_gaps_lists_experts_projects_and_teams(commission, gaps):
     assert [row["project"] for row in found["teams_without_results"]] == ["Beta", "Gamma"]
 
 
+def test_publication_gaps_skip_conflicted_sheets_and_list_unassigned_projects(commission, gaps, edition):
+    """A submitted sheet of an expert with a recorded conflict does not count; a project nobody
+    was assigned is short with 0."""
+    expert = gaps["experts"][0]
+    services.declare_conflict(member=expert, project=gaps["a"], reason="Found out late.", actor=expert.user)
+    delta = approved_project_with_team(edition=edition, title="Delta")
+    found = selectors.publication_gaps(commission)
+    assert found["projects_short_of_sheets"] == [
+        {"project": gaps["a"].pk, "title": "Alpha", "submitted": 1, "needed": 2},
+        {"project": delta.pk, "title": "Delta", "submitted": 0, "needed": 2},
+        {"project": gaps["gamma"].pk, "title": "Gamma", "submitted": 1, "needed": 2}]
+
+
 def test_publish_with_missing_sheets_refused_without_confirmation(commission, chair, gaps):
     with pytest.raises(RuleViolation) as refused:
         services.publish_results(commission=commission, actor=chair)

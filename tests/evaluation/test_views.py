@@ -272,9 +272,28 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
     # + the results' cache key (the results version) and what is missing before publishing
     # (drafts, projects short of sheets, teams without results); the results table (criteria, the
     # counted sheets' stored scores, projects); the assignment form's experts and projects load on
-    # demand; the two paginated progress tables count their rows (one COUNT each).
-    with django_assert_num_queries(PAGE_BASE + 15):
+    # demand; the two paginated progress tables read their rows in all with the page (no COUNT).
+    with django_assert_num_queries(PAGE_BASE + 13):
         response = client.get(reverse("evaluation:dashboard", args=[edition.year]))
+    assert response.content.decode().count('class="project-progress"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_dashboard_repeated_view_query_count(login, commission, chair, expert_member, edition, criteria, rows,
+                                             django_assert_num_queries):
+    make_sheets(commission, chair, expert_member, edition, rows)
+    for sheet in ScoreSheet.objects.all():
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]),
+                                  feedback="ok")
+        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    client = login(chair)
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    client.get(url)
+    # A repeated view (the user from the cache: PAGE_BASE - 1) reads the commission, the chair
+    # seat, the snapshot, the results key (the results version) and the conflicts; the gaps, both
+    # progress tables' pages and the results table come from the cache under that key.
+    with django_assert_num_queries(PAGE_BASE - 1 + 5):
+        response = client.get(url)
     assert response.content.decode().count('class="project-progress"') == rows
 
 
