@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, renderers, serializers, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import RuleViolation
@@ -13,32 +13,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-
-
-class JSONRenderer(renderers.JSONRenderer):
-    """DRF's JSON renderer that, once the bytes exist, cuts the reference cycles DRF leaves
-    behind (encode/django-rest-framework#5826, #7250): `renderer_context` is the response's own
-    dict and holds the response itself and the view, whose `.response` points back (and the
-    view is in a cycle with its request anyway); `serializer.data` points back to its serializer.
-    In a cycle, a response and all it holds — the unpickled results of 1,500 projects, the
-    rendered megabyte — waits for Python's full collection, which runs seldom in a big process:
-    a gunicorn worker grew ~4 MB per chair's results request until one ran (bench/README.md,
-    "Round 3"). Without the cycles they are freed by reference counting once the response is
-    sent. Nothing reads them after rendering (`response.data` stays, for tests)."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        content = super().render(data, accepted_media_type, renderer_context)
-        response = (renderer_context or {}).get("response")
-        if getattr(response, "accepted_renderer", None) is not self:
-            return content  # called by another renderer (the browsable API's), which goes on
-        view = renderer_context.get("view")
-        if getattr(view, "response", None) is response:
-            del view.response  # the view stays in a cycle with its request, without the response
-        renderer_context.clear()
-        for value in (data, *(data.values() if isinstance(data, dict) else ())):
-            if isinstance(value, serializers.ReturnDict | serializers.ReturnList):
-                value.serializer = None
-        return content
 
 
 class Conflict(exceptions.APIException):

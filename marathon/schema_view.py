@@ -6,7 +6,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import translation
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 
 
 class SchemaView(SpectacularAPIView):
@@ -18,6 +19,7 @@ class SchemaView(SpectacularAPIView):
     _rendered: dict[tuple, tuple[bytes, str, str]] = {}
     _lock = threading.Lock()
 
+    @extend_schema(**SCHEMA_KWARGS)  # as the parent's: not an operation of the API itself
     def get(self, request, *args, **kwargs):
         version = self.api_version or request.version or self._get_version_parameter(request)
         key = (translation.get_language(), version, request.accepted_renderer.format)

@@ -403,7 +403,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "marathon.api_support.PageNumberPagination",
     # DRF's JSON renderer without its reference cycles (memory: see marathon/api_support.py).
-    "DEFAULT_RENDERER_CLASSES": ["marathon.api_support.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["marathon.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "marathon.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "marathon.api_support.exception_handler",

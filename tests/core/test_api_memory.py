@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marathon.api_support import JSONRenderer
+from marathon.renderers import JSONRenderer
 
 
 class Row(serializers.Serializer):
@@ -65,7 +65,7 @@ def test_browsable_api_still_renders_through_the_json_renderer(rf):
 
 
 def test_default_renderer_is_the_cycle_free_one(settings):
-    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"][0] == "marathon.api_support.JSONRenderer"
+    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"][0] == "marathon.renderers.JSONRenderer"
 
 
 def test_gunicorn_config_preloads_and_recycles(monkeypatch):
