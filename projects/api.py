@@ -8,7 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marathon.api_support import ErrorSerializer
+from marathon.api_support import CountFromFirstPagePagination, ErrorSerializer
 from marathon.uploads import serve_file
 
 from . import permissions, selectors, services
@@ -43,6 +43,7 @@ class ProjectListCreateView(generics.ListAPIView):
 
     serializer_class = ProjectListSerializer
     filterset_class = ProjectFilter
+    pagination_class = CountFromFirstPagePagination
 
     def get_queryset(self):
         return selectors.with_list_data(selectors.projects_visible_to(self.request.user))
