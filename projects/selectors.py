@@ -68,8 +68,12 @@ class _StoredStudentCount(Expression):
 
 
 def filter_has_free_places(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """One uncorrelated subquery over the teams (PostgreSQL hashes it once), not a count of
-    memberships per project row."""
+    """On PostgreSQL a comparison on the project's own team row (its trigger-kept student count):
+    the former `team IN (teams with free places)` became one more relation in the join search
+    of a catalogue query that already joins six, ~1 ms of planning per request. Elsewhere one
+    uncorrelated subquery over the teams, not a count of memberships per project row."""
+    if connection.vendor == "postgresql":
+        return projects.filter(team__capacity__gt=_StoredStudentCount())
     return projects.filter(team__in=teams_with_free_places())
 
 
