@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +14,31 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class FirstPageCountPaginator(Paginator):
+    """Django's, except that a first page which is not full counts its own rows instead of
+    running the COUNT query: a filtered search mostly fits on one page, and the COUNT (the
+    filters' joins planned and run a second time) was a third of such a request's SQL. The page
+    is read with the same LIMIT as before; a full first page and other pages count as usual."""
+
+    def page(self, number):
+        if str(number) != "1" or "count" in self.__dict__ or self.orphans:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) == self.per_page:
+            return self._get_page(rows, 1, self)  # more may follow: `count` queries when read
+        if not rows and not self.allow_empty_first_page:
+            return super().page(number)
+        self.count = len(rows)
+        return self._get_page(rows, 1, self)
+
+
+class CountFromFirstPagePagination(PageNumberPagination):
+    """The API pages, with `FirstPageCountPaginator`: the same bodies, one query fewer when the
+    results fit on the first page (so a list's query count is constant up to one page)."""
+
+    django_paginator_class = FirstPageCountPaginator
 
 
 class Conflict(exceptions.APIException):

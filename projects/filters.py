@@ -59,6 +59,16 @@ class ProjectFilter(django_filters.FilterSet):
             if name != "search":
                 field.widget.attrs["data-autosubmit"] = ""  # static/js/site.js; htmx swaps results
 
+    def get_form_class(self):
+        """Built once per class: django-filter builds a new form class (and each filter's form
+        field) on every request, ~0.7 ms of a catalogue API request. The fields are the same on
+        every request; what varies (widgets, the offered statuses) is set on the form instance's
+        own copies, in `__init__` and `offer_statuses_visible_to`."""
+        cls = type(self)
+        if cls.__dict__.get("_form_class") is None:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def offer_statuses_visible_to(self, user) -> None:
         """The page offers only statuses whose projects `user` can see: students and guests
         never get Draft/Submitted/Rejected (they would only ever find nothing)."""

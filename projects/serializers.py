@@ -2,6 +2,7 @@
 validate and hand `validated_data` to the services (no business rules here)."""
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -70,7 +71,12 @@ class ProjectListSerializer(serializers.ModelSerializer):
         team = _team(project)
         if team is None:
             return None
-        return CompositionSerializer(team_composition(team)).data
+        return self._composition_serializer.to_representation(team_composition(team))
+
+    @cached_property
+    def _composition_serializer(self):
+        # One for all the rows of a list (a serializer per row deep-copied its fields each time).
+        return CompositionSerializer()
 
 
 class ProjectDetailSerializer(ProjectListSerializer):

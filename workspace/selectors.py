@@ -1,21 +1,19 @@
 """Reads of the workspace, shaped for a constant number of queries per page or list."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.expressions import RawSQL
@@ -201,10 +199,6 @@ def results_summary_text(summary: dict) -> str:
 
 
 # --- supervision dashboard -------------------------------------------------------------------
-SORTS = {"risk": ("-risk", "name"), "name": ("name",), "overdue": ("-overdue", "name"),
-         "activity": ("last_activity", "name"), "-activity": ("-last_activity", "name")}
-
-
 def supervised_team_ids(user) -> QuerySet:
     co = Project.co_supervisors.through.objects.filter(user_id=user.pk).values("project_id")
     return (Membership.objects.filter(user_id=user.pk, role=MembershipRole.SUPERVISOR).order_by().values("team_id")
@@ -212,18 +206,39 @@ def supervised_team_ids(user) -> QuerySet:
                    Team.objects.filter(project_id__in=co).order_by().values("pk")))
 
 
-def teams_at_risk(edition: Edition, *, user, only_at_risk: bool = True, sort: str = "risk") -> QuerySet:
-    """Teams of the edition annotated in SQL: overdue milestones, the last journal activity,
-    whether the last due report is missing and whether a report was sent back; `risk` counts
-    the problems. Subqueries per team, so the page costs the same for 10 or 1,600 teams."""
+@dataclass(frozen=True)
+class TeamRisk:
+    """One row of the supervision dashboard: a team's problems, as of `today`."""
+
+    pk: int
+    name: str
+    overdue: int
+    last_activity: datetime | None
+    report_missing: bool
+    sent_back: bool
+    inactive: bool
+
+    @property
+    def risk(self) -> int:
+        return (self.overdue > 0) + self.inactive + self.report_missing + self.sent_back
+
+
+def team_risks(edition: Edition, *, user, config: EditionWorkspaceSettings | None = None) -> list[TeamRisk]:
+    """Every team of the edition the user supervises (the office: all), ordered by name, with
+    overdue milestones, the last journal activity, whether the last due report is missing and
+    whether a report was sent back. One query; each per-team subquery appears once in the
+    SELECT list: referenced again in WHERE or ORDER BY, PostgreSQL would run it again per
+    reference (the risk filter and sort ran the journal subquery ~7 times per team, 1,500 teams:
+    ~270 ms). Risk, counts, filter and sort are done on these rows (`risk_counts`, `teams_at_risk`)."""
     today = timezone.localdate()
-    config = edition_settings(edition)
+    config = config or edition_settings(edition)
     inactive_since = timezone.now() - timedelta(days=config.inactivity_days)
     due = periods.last_due_period(edition, config.report_cadence, today)
     overdue = (Milestone.objects.filter(team=OuterRef("pk"), status__in=OPEN_MILESTONE_STATUSES, due_date__lt=today)
                .order_by().values("team").annotate(n=Count("pk")).values("n"))
-    last = (JournalEntry.objects.filter(team=OuterRef("pk")).order_by().values("team")
-            .annotate(at=Max("created_at")).values("at"))
+    # Newest first and one row, not MAX(): a backward scan of journal_team_created_idx stops at
+    # the first entry instead of reading all of the team's entries.
+    last = JournalEntry.objects.filter(team=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
     handed_in = ProgressReport.objects.filter(
         team=OuterRef("pk"), period_start=due.start if due else today,
         status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
@@ -231,28 +246,35 @@ def teams_at_risk(edition: Edition, *, user, only_at_risk: bool = True, sort: st
     teams = Team.objects.filter(edition=edition)
     if not user.is_staff:
         teams = teams.filter(pk__in=supervised_team_ids(user))
-    teams = teams.annotate(
+    rows = teams.annotate(
         overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
         last_activity=Subquery(last),
         report_missing=(~Exists(handed_in)) if due else Value(False),
         sent_back=Exists(sent_back),
-    ).annotate(inactive=Q(last_activity__isnull=True) | Q(last_activity__lt=inactive_since))
-    teams = teams.annotate(flag_overdue=_as_int(Q(overdue__gt=0)), flag_inactive=_as_int(Q(inactive=True)),
-                           flag_missing=_as_int(Q(report_missing=True)), flag_sent_back=_as_int(Q(sent_back=True)))
-    teams = teams.annotate(risk=F("flag_overdue") + F("flag_inactive") + F("flag_missing") + F("flag_sent_back"))
+    ).order_by("name", "pk").values_list("pk", "name", "overdue", "last_activity", "report_missing", "sent_back")
+    return [TeamRisk(pk, name, overdue, last, missing, back, last is None or last < inactive_since)
+            for pk, name, overdue, last, missing, back in rows]
+
+
+# Sort keys over rows already in (name, pk) order: Python's sort is stable, so ties keep that
+# order as the former ORDER BY <key>, name, pk did. PostgreSQL puts NULLs last ascending and
+# first descending; the activity keys do the same.
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+SORTS = {"risk": (lambda t: t.risk, True), "name": (None, False), "overdue": (lambda t: t.overdue, True),
+         "activity": (lambda t: (t.last_activity is None, t.last_activity or _EPOCH), False),
+         "-activity": (lambda t: (t.last_activity is None, t.last_activity or _EPOCH), True)}
+
+
+def teams_at_risk(rows: list[TeamRisk], *, only_at_risk: bool = True, sort: str = "risk") -> list[TeamRisk]:
+    """The dashboard's table: the rows with at least one problem (or all of them), sorted."""
     if only_at_risk:
-        teams = teams.filter(risk__gt=0)
-    return teams.select_related("project").order_by(*SORTS.get(sort, SORTS["risk"]), "pk")
+        rows = [row for row in rows if row.risk > 0]
+    key, descending = SORTS.get(sort, SORTS["risk"])
+    return sorted(rows, key=key, reverse=descending) if key else list(rows)
 
 
-def _as_int(condition: Q):
-    from django.db.models import Case, When
-
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-
-def risk_counts(teams: QuerySet) -> dict:
-    """Counts over the (unpaginated) annotated teams, in one aggregate query."""
-    return teams.order_by().aggregate(
-        teams=Count("pk"), overdue=Coalesce(Sum("flag_overdue"), 0), inactive=Coalesce(Sum("flag_inactive"), 0),
-        missing=Coalesce(Sum("flag_missing"), 0), sent_back=Coalesce(Sum("flag_sent_back"), 0))
+def risk_counts(rows: list[TeamRisk]) -> dict:
+    """Counts over all the rows (not only the ones at risk)."""
+    return {"teams": len(rows), "overdue": sum(row.overdue > 0 for row in rows),
+            "inactive": sum(row.inactive for row in rows), "missing": sum(row.report_missing for row in rows),
+            "sent_back": sum(row.sent_back for row in rows)}

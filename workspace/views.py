@@ -415,10 +415,11 @@ def supervision(request):
         raise Http404
     sort = request.GET.get("sort", "risk")
     only = request.GET.get("all") != "1"
-    teams = selectors.teams_at_risk(edition, user=request.user, only_at_risk=only, sort=sort)
-    counts = selectors.risk_counts(selectors.teams_at_risk(edition, user=request.user, only_at_risk=False))
+    config = selectors.edition_settings(edition)
+    rows = selectors.team_risks(edition, user=request.user, config=config)
+    teams = selectors.teams_at_risk(rows, only_at_risk=only, sort=sort)
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "workspace/supervision.html", {
         "edition": edition, "editions": editions, "page": page, "teams": page.object_list, "sort": sort,
-        "only": only, "counts": counts, "config": selectors.edition_settings(edition),
+        "only": only, "counts": selectors.risk_counts(rows), "config": config,
         "querystring": f"edition={edition.pk}&sort={sort}&{'' if only else 'all=1&'}"})

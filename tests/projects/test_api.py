@@ -84,9 +84,32 @@ def test_list_query_count_is_constant(api, student, django_assert_num_queries, r
     for _ in range(rows):
         student_in(approved_project_with_team().team)
     client = api(student)
-    with django_assert_num_queries(3):  # count + page + team memberships with users
+    with django_assert_num_queries(2):  # page + team memberships with users; the count is the page's
         response = client.get(LIST)
     assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize(("rows", "page", "count", "results", "has_next", "has_previous", "queries"), [
+    (1, 1, 1, 1, False, False, 2),  # the first page is not full: counted from its rows
+    (2, 1, 2, 2, False, False, 3),  # a full first page: the COUNT query
+    (3, 1, 3, 2, True, False, 3),
+    (3, 2, 3, 1, False, True, 3),
+    (0, 1, 0, 0, False, False, 1),
+])
+def test_list_pages_count_and_link_as_before(api, student, django_assert_num_queries,
+                                             rows, page, count, results, has_next, has_previous, queries):
+    for i in range(rows):
+        approved_project_with_team(title=f"Project {i}")
+    client = api(student)
+    with django_assert_num_queries(queries):
+        body = client.get(f"{LIST}?page_size=2&page={page}").json()
+    assert (body["count"], len(body["results"])) == (count, results)
+    assert (body["next"] is not None, body["previous"] is not None) == (has_next, has_previous)
+
+
+def test_list_page_past_the_end_is_404(api, student):
+    approved_project_with_team()
+    assert api(student).get(f"{LIST}?page=2").status_code == 404
 
 
 @pytest.mark.parametrize("rows", [1, 5])
