@@ -26,7 +26,8 @@ def _requests():
     form = {"feedback": body["feedback"], "confidential_note": ""}
     joins = scenarios.join_request(400).requests
     return {
-        "score-sheet page": ("expert", lambda i: ("get", reverse("evaluation:sheet", args=[sheets[i % len(sheets)][0]]), None)),
+        "score-sheet page": ("expert", lambda i: (
+            "get", reverse("evaluation:sheet", args=[sheets[i % len(sheets)][0]]), None)),
         "score-sheet save (PUT)": ("expert", lambda i: (
             "put", f"/api/v1/evaluation/sheets/{pk}/", json.dumps(_varied(body, i)))),
         "score-sheet autosave": ("expert", lambda i: (
@@ -103,7 +104,8 @@ def measure(n: int = 50, profile_name: str | None = None) -> dict:
                 cpu = (time.process_time() - start) / n * 1000
                 if profiler:
                     profiler.disable()
-                    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
+                    stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+                    stats.print_stats(os.environ.get("FILTER", ""), 45)
                 figures[name] = (cpu, queries)
                 raise _Rollback
         except _Rollback:

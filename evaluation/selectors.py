@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,6 +177,16 @@ def sheets_of_expert(user: User):
             .order_by("-assignment__project__edition__year", "assignment__project__title"))
 
 
+def sheet_for_page():
+    """Score sheets as their page shows them: the expert, the edition, the project with its team
+    and the team's results submission joined, and the conflict facts of this expert and project
+    (`conflict_facts`), so the page needs no query of its own for them."""
+    return (ScoreSheet.objects.select_related(
+        "assignment__member__user", "assignment__member__commission__edition",
+        "assignment__project__team__result_submission")
+        .annotate(**conflict_facts("assignment__member_id", "assignment__project_id", "assignment__member__user_id")))
+
+
 def sheets_visible_to(user: User):
     """Own sheets, plus every sheet of commissions the user chairs."""
     chaired = chaired_commissions(user).values("pk")
@@ -296,6 +306,16 @@ def gap_messages(gaps: dict) -> dict[str, list[str]]:
 
 def criteria_of(edition: Edition):
     return Criterion.objects.filter(edition=edition)
+
+
+def criteria_with_scores(edition_id: int, sheet_id: int) -> list[Criterion]:
+    """The edition's criteria in display order, each with the sheet's value and comment
+    (`current_value`, `current_comment`; None when not scored), in one query: each criterion
+    joined to this sheet's score, if any."""
+    return list(Criterion.objects.filter(edition_id=edition_id)
+                .annotate(current=FilteredRelation("scores", condition=Q(scores__sheet_id=sheet_id)))
+                .annotate(current_value=F("current__value"), current_comment=F("current__comment"))
+                .order_by("position", "pk"))
 
 
 # --- results -------------------------------------------------------------------------------

@@ -45,11 +45,10 @@ from .models import (
 
 
 # --- scoped lookups ------------------------------------------------------------------------
-def get_sheet_for_user(user, pk) -> ScoreSheet:
+def get_sheet_for_user(user, pk, queryset=None) -> ScoreSheet:
     """The author's or a chair's view of a sheet; anyone else gets 404."""
-    sheet = get_object_or_404(
-        ScoreSheet.objects.select_related("assignment__member__user", "assignment__member__commission__edition",
-                                          "assignment__project__team"), pk=pk)
+    sheet = get_object_or_404(queryset if queryset is not None else ScoreSheet.objects.select_related(
+        "assignment__member__user", "assignment__member__commission__edition", "assignment__project__team"), pk=pk)
     commission = sheet.assignment.member.commission
     if sheet.assignment.member.user_id != user.pk and not selectors.is_chair(user, commission):
         raise Http404
@@ -91,22 +90,25 @@ def my_sheets(request):
 
 
 def _sheet_context(sheet, form, user):
-    commission = sheet.assignment.member.commission
-    edition = commission.edition
+    """The page's context from the sheet loaded by `selectors.sheet_for_page` (team, results
+    submission and conflict facts already joined)."""
+    edition = sheet.assignment.member.commission.edition
     team = getattr(sheet.assignment.project, "team", None)
-    submission = ResultSubmission.objects.filter(team=team).first() if team else None
-    conflict = selectors.conflict_reason(sheet.assignment.member, sheet.assignment.project)
+    submission = getattr(team, "result_submission", None) if team else None
+    conflict = selectors.conflict_reason_of(sheet.assignment.member, sheet.assignment.project,
+                                            declared=sheet.declared_conflict, co_supervises=sheet.co_supervises,
+                                            in_team=sheet.in_team)
     editable = (sheet.assignment.member.user_id == user.pk and not conflict
                 and timezone.localdate() <= edition.evaluation_end)
     return {"sheet": sheet, "form": form, "edition": edition, "submission": submission,
             "conflict": conflict, "editable": editable,
-            "revisions": sheet.revisions.select_related("actor").order_by("-number")[:10]}
+            "revisions": list(sheet.revisions.select_related("actor").order_by("-number")[:10])}
 
 
 @login_required
 def sheet_detail(request, pk):
-    sheet = get_sheet_for_user(request.user, pk)
-    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_for_page())
+    criteria = selectors.criteria_with_scores(sheet.assignment.member.commission.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST or None, sheet=sheet, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
