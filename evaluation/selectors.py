@@ -168,12 +168,12 @@ def _seat_ids(user: User, commissions=None) -> list[int]:
 
 
 def sheets_of_expert(user: User):
-    """The expert's sheets for their list page: only the fields a row shows."""
+    """The expert's sheets for their list page: the sheet's status plus what a row shows
+    (`project_title`, the edition's `year` and `deadline`) as columns, no related objects."""
     return (ScoreSheet.objects.filter(assignment__member_id__in=_seat_ids(user))
-            .select_related("assignment__project__edition", "assignment__member__commission__edition")
-            .only("status", "assignment__project__title", "assignment__project__edition__year",
-                  "assignment__member__commission__edition__evaluation_end",
-                  "assignment__project__edition", "assignment__member__commission__edition")
+            .annotate(project_title=F("assignment__project__title"), year=F("assignment__project__edition__year"),
+                      deadline=F("assignment__member__commission__edition__evaluation_end"))
+            .only("status")
             .order_by("-assignment__project__edition__year", "assignment__project__title"))
 
 
@@ -185,6 +185,17 @@ def sheet_for_page():
         "assignment__member__user", "assignment__member__commission__edition",
         "assignment__project__team__result_submission")
         .annotate(**conflict_facts("assignment__member_id", "assignment__project_id", "assignment__member__user_id")))
+
+
+def sheet_to_save():
+    """Score sheets for the browser's save actions (autosave, submit): the sheet's own fields, its
+    expert's seat and the edition's id (`edition_id`, for the criteria); the save service locks
+    and loads the rest."""
+    return (ScoreSheet.objects.select_related("assignment__member")
+            .only("assignment_id", "status", "feedback", "confidential_note", "submitted_at", "updated_at",
+                  "weighted_score", "assignment__member_id", "assignment__project_id",
+                  "assignment__member__user_id", "assignment__member__commission_id")
+            .annotate(edition_id=F("assignment__member__commission__edition_id")))
 
 
 def sheets_visible_to(user: User):
@@ -304,7 +315,7 @@ def gap_messages(gaps: dict) -> dict[str, list[str]]:
             for kind in ("unsubmitted_sheets", "projects_short_of_sheets", "teams_without_results")}
 
 
-def criteria_of(edition: Edition):
+def criteria_of(edition: Edition | int):
     return Criterion.objects.filter(edition=edition)
 
 

@@ -85,8 +85,21 @@ def my_sheets(request):
     commissions over the years."""
     page = Paginator(selectors.sheets_of_expert(request.user), SHEETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "evaluation/sheet_list.html", {
-        "sheets": page.object_list, "page": page, "querystring": "",
+        "sheets": _with_edition_lines(page.object_list), "page": page, "querystring": "",
         "chaired": selectors.managed_commissions(request.user), "today": timezone.localdate()})
+
+
+def _with_edition_lines(sheets) -> list:
+    """Each sheet with its row's "year · deadline" line, translated and formatted once per edition
+    rather than once per row (an expert's fifty rows span a few editions)."""
+    lines, rows = {}, list(sheets)
+    for sheet in rows:
+        key = (sheet.year, sheet.deadline)
+        if key not in lines:
+            lines[key] = _("%(year)s · deadline %(deadline)s") % {
+                "year": sheet.year, "deadline": formats.date_format(sheet.deadline)}
+        sheet.edition_line = lines[key]
+    return rows
 
 
 def _sheet_context(sheet, form, user):
@@ -131,8 +144,8 @@ def _messages(exc) -> list[str]:
 @require_POST
 def sheet_autosave(request, pk):
     """htmx: save the draft on every change and answer with the status line only."""
-    sheet = get_sheet_for_user(request.user, pk)
-    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_to_save())
+    criteria = list(selectors.criteria_of(sheet.edition_id))
     form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
     error = ""
     if not form.is_valid():
@@ -144,15 +157,15 @@ def sheet_autosave(request, pk):
                                               confidential_note=form.cleaned_data["confidential_note"])
         except (ValidationError, PermissionDenied) as exc:
             error = " ".join(_messages(exc))
-    return render(request, "evaluation/_autosave_status.html", {"sheet": sheet, "error": error},
-                  status=200)
+    # The status line needs no context processor (the navbar's queries).
+    return HttpResponse(render_to_string("evaluation/_autosave_status.html", {"sheet": sheet, "error": error}))
 
 
 @login_required
 @require_POST
 def sheet_submit(request, pk):
-    sheet = get_sheet_for_user(request.user, pk)
-    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_to_save())
+    criteria = list(selectors.criteria_of(sheet.edition_id))
     form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
     try:
         if form.is_valid() and sheet.status == SheetStatus.DRAFT:

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, FilteredRelation, Max, Q, Subquery
+from django.db.models import F, Max, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,25 +19,37 @@ from ..models import Criterion, ResultSubmission, Score, ScoreSheet, ScoreSheetR
 from .aggregates import results_changed, specs_of, weighted_score
 from .commission import raise_conflict
 
+# What the checks, the writes and the API's answer read of a locked sheet. Loading only these
+# columns (not the edition's and the project's dozens) halves the cost of building the lock query,
+# the largest share of the deadline day's busiest write.
+_LOCKED_FIELDS = ("assignment_id", "status", "feedback", "confidential_note", "submitted_at", "updated_at",
+                  "weighted_score", "assignment__member_id", "assignment__project_id",
+                  "assignment__member__user_id", "assignment__member__commission_id",
+                  "assignment__member__organisation_id", "assignment__member__group",
+                  "assignment__member__user__full_name", "assignment__member__user__email",
+                  "assignment__member__user__organisation_id", "assignment__project__title",
+                  "assignment__project__proposer_id", "assignment__project__customer_id")
+
 
 def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
     """Lock the sheet and its expert's seat (the row that declaring a conflict and assigning also
-    lock) in one statement that also reads the conflict facts of this expert and project, then
-    check the author, the deadline and conflicts under that lock, so a conflict declared
-    concurrently or a deadline passing mid-request cannot be bypassed."""
+    lock) in one statement that also reads the edition's deadline and the conflict facts of this
+    expert and project, then check the author, the deadline and conflicts under that lock, so a
+    conflict declared concurrently or a deadline passing mid-request cannot be bypassed."""
     sheet = (ScoreSheet.objects.select_for_update(of=("self", "assignment__member"))
-             .select_related("assignment__member__user", "assignment__member__commission__edition",
-                             "assignment__project")
-             .annotate(**selectors.conflict_facts("assignment__member_id", "assignment__project_id",
+             .select_related("assignment__member__user", "assignment__project")
+             .only(*_LOCKED_FIELDS)
+             .annotate(evaluation_end=F("assignment__member__commission__edition__evaluation_end"),
+                       edition_id=F("assignment__member__commission__edition_id"),
+                       **selectors.conflict_facts("assignment__member_id", "assignment__project_id",
                                                   "assignment__member__user_id"))
              .get(pk=sheet.pk))
     member = sheet.assignment.member
     if member.user_id != actor.pk:
         raise PermissionDenied(_("Only the expert assigned to this sheet can change it."))
-    edition = member.commission.edition
-    if timezone.localdate() > edition.evaluation_end:
+    if timezone.localdate() > sheet.evaluation_end:
         raise RuleViolation(_("The evaluation deadline (%(date)s) has passed; sheets can no longer be changed.")
-                            % {"date": date_format(edition.evaluation_end)})
+                            % {"date": date_format(sheet.evaluation_end)})
     reason = selectors.conflict_reason_of(member, sheet.assignment.project, declared=sheet.declared_conflict,
                                           co_supervises=sheet.co_supervises, in_team=sheet.in_team)
     if reason:
@@ -47,11 +59,8 @@ def _lock_sheet_for_author(sheet: ScoreSheet, actor: User) -> ScoreSheet:
 
 def _criteria_with_values(sheet: ScoreSheet) -> tuple[dict[int, Criterion], dict[str, dict]]:
     """The edition's criteria and the sheet's current scores (`{criterion id: {value, comment}}`,
-    in criterion id order), in one query: each criterion joined to this sheet's score, if any."""
-    criteria = list(Criterion.objects.filter(edition_id=sheet.assignment.member.commission.edition_id)
-                    .annotate(current=FilteredRelation("scores", condition=Q(scores__sheet_id=sheet.pk)))
-                    .annotate(current_value=F("current__value"), current_comment=F("current__comment"))
-                    .order_by("position", "pk"))
+    in criterion id order), in one query."""
+    criteria = selectors.criteria_with_scores(sheet.edition_id, sheet.pk)
     scores = {str(c.pk): {"value": c.current_value, "comment": c.current_comment}
               for c in sorted(criteria, key=lambda c: c.pk) if c.current_value is not None}
     return {c.pk: c for c in criteria}, scores
