@@ -1,10 +1,17 @@
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from marathon.models import Organisation, User
 from projects.models import Project
 
 from .models import Commission, CommissionMember, Criterion, ExpertGroup, RankingMethod, ScoreSheet
+
+# One level of a criterion's radio group (a toggle button); format_html escapes every value.
+_RADIO = ("\n            <input type=\"radio\" class=\"btn-check\" name=\"{0}\" id=\"{1}\" value=\"{2}\" "
+          "autocomplete=\"off\"{3}>\n            <label class=\"btn btn-outline-primary\" for=\"{1}\" "
+          "title=\"{4}\">{2}<span class=\"d-block small\">{4}</span></label>\n          ")
 
 
 class ScoreSheetForm(forms.Form):
@@ -49,8 +56,9 @@ class ScoreSheetForm(forms.Form):
             chosen = "" if value is None else str(value)
             rows.append({
                 "criterion": criterion, "name": name, "value": value, "errors": field.errors,
-                "choices": [{"id": f"id_{name}_{i}", "value": level, "label": label, "checked": str(level) == chosen}
-                            for i, (level, label) in enumerate(criterion.levels())],
+                "radios": format_html_join(
+                    "", _RADIO, ((name, f"id_{name}_{i}", level, mark_safe(" checked" if str(level) == chosen else ""),
+                                  label) for i, (level, label) in enumerate(criterion.levels()))),
                 "comment": self._textarea(comment)})
         return rows
 
