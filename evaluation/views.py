@@ -145,7 +145,7 @@ def _messages(exc) -> list[str]:
 def sheet_autosave(request, pk):
     """htmx: save the draft on every change and answer with the status line only."""
     sheet = get_sheet_for_user(request.user, pk, selectors.sheet_to_save())
-    criteria = list(selectors.criteria_of(sheet.edition_id))
+    criteria = selectors.criteria_with_scores(sheet.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
     error = ""
     if not form.is_valid():
@@ -165,7 +165,7 @@ def sheet_autosave(request, pk):
 @require_POST
 def sheet_submit(request, pk):
     sheet = get_sheet_for_user(request.user, pk, selectors.sheet_to_save())
-    criteria = list(selectors.criteria_of(sheet.edition_id))
+    criteria = selectors.criteria_with_scores(sheet.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
     try:
         if form.is_valid() and sheet.status == SheetStatus.DRAFT:
