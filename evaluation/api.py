@@ -158,10 +158,18 @@ class ScoreSheetDetail(APIView):
     @extend_schema(request=serializers.ScoreSheetUpdateSerializer,
                    responses={200: serializers.ScoreSheetSerializer, **ERRORS})
     def put(self, request, pk):
-        sheet = _visible_sheet(request, pk)
+        # The service locks the sheet and refuses anyone but its author before it writes, so the
+        # visibility check (404 for outsiders, as the other endpoints answer) runs only when the
+        # body or the author is refused: the busiest write saves a query.
         data = serializers.ScoreSheetUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        sheet = services.save_score_sheet(sheet=sheet, actor=request.user, **data.validated_data)
+        if not data.is_valid():
+            _visible_sheet(request, pk)
+            raise ValidationError(data.errors)
+        try:
+            sheet = services.save_score_sheet(sheet=ScoreSheet(pk=pk), actor=request.user, **data.validated_data)
+        except (PermissionDenied, ScoreSheet.DoesNotExist):
+            _visible_sheet(request, pk)
+            raise
         return Response(_sheet_out(sheet))
 
 

@@ -1,10 +1,17 @@
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from marathon.models import Organisation, User
 from projects.models import Project
 
-from .models import Commission, CommissionMember, Criterion, ExpertGroup, RankingMethod, Score, ScoreSheet
+from .models import Commission, CommissionMember, Criterion, ExpertGroup, RankingMethod, ScoreSheet
+
+# One level of a criterion's radio group (a toggle button); format_html escapes every value.
+_RADIO = ("\n            <input type=\"radio\" class=\"btn-check\" name=\"{0}\" id=\"{1}\" value=\"{2}\" "
+          "autocomplete=\"off\"{3}>\n            <label class=\"btn btn-outline-primary\" for=\"{1}\" "
+          "title=\"{4}\">{2}<span class=\"d-block small\">{4}</span></label>\n          ")
 
 
 class ScoreSheetForm(forms.Form):
@@ -20,13 +27,13 @@ class ScoreSheetForm(forms.Form):
         help_text=_("Only you and the chair see this note."))
 
     def __init__(self, *args, sheet: ScoreSheet, criteria: list[Criterion], **kwargs):
+        """`criteria` from `selectors.criteria_with_scores` carry the sheet's values (the initial
+        values of the page); a bound form (autosave, submit) needs only the criteria."""
         self.criteria = criteria
-        scores = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
         initial = {"feedback": sheet.feedback, "confidential_note": sheet.confidential_note}
         for criterion in criteria:
-            score = scores.get(criterion.pk)
-            initial[f"c{criterion.pk}"] = score.value if score else None
-            initial[f"c{criterion.pk}_comment"] = score.comment if score else ""
+            initial[f"c{criterion.pk}"] = getattr(criterion, "current_value", None)
+            initial[f"c{criterion.pk}_comment"] = getattr(criterion, "current_comment", None) or ""
         super().__init__(*args, initial=initial, **kwargs)
         for criterion in criteria:
             self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
@@ -36,9 +43,36 @@ class ScoreSheetForm(forms.Form):
                 label=_("Comment"), required=False, max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
-    def rows(self):
-        """(criterion, value field, comment field) for the template."""
-        return [(c, self[f"c{c.pk}"], self[f"c{c.pk}_comment"]) for c in self.criteria]
+    def rows(self) -> list[dict]:
+        """What the template writes out for each criterion: its radio options (id, value, label,
+        checked), errors, and the comment's name, id, label and value. The page spells out the
+        inputs itself: rendering the radio and textarea widgets through the form renderer cost
+        more than the rest of the page together."""
+        rows = []
+        for criterion in self.criteria:
+            name = f"c{criterion.pk}"
+            field, comment = self[name], self[f"{name}_comment"]
+            value = field.value()
+            chosen = "" if value is None else str(value)
+            rows.append({
+                "criterion": criterion, "name": name, "value": value, "errors": field.errors,
+                "radios": format_html_join(
+                    "", _RADIO, ((name, f"id_{name}_{i}", level, mark_safe(" checked" if str(level) == chosen else ""),
+                                  label) for i, (level, label) in enumerate(criterion.levels()))),
+                "comment": self._textarea(comment)})
+        return rows
+
+    def textareas(self) -> dict:
+        return {name: self._textarea(self[name]) for name in ("feedback", "confidential_note")}
+
+    @staticmethod
+    def _textarea(bound) -> dict:
+        """A textarea's attributes as Django's widget writes them (same order)."""
+        widget = bound.field.widget
+        return {"name": bound.html_name, "id": bound.auto_id, "label": bound.label, "value": bound.value() or "",
+                "cols": widget.attrs.get("cols"), "rows": widget.attrs.get("rows"),
+                "maxlength": bound.field.max_length, "invalid": bool(bound.errors),
+                "help_text": bound.help_text, "help_id": f"{bound.auto_id}_helptext" if bound.help_text else ""}
 
     def scores(self) -> list[dict]:
         data = self.cleaned_data

@@ -45,11 +45,10 @@ from .models import (
 
 
 # --- scoped lookups ------------------------------------------------------------------------
-def get_sheet_for_user(user, pk) -> ScoreSheet:
+def get_sheet_for_user(user, pk, queryset=None) -> ScoreSheet:
     """The author's or a chair's view of a sheet; anyone else gets 404."""
-    sheet = get_object_or_404(
-        ScoreSheet.objects.select_related("assignment__member__user", "assignment__member__commission__edition",
-                                          "assignment__project__team"), pk=pk)
+    sheet = get_object_or_404(queryset if queryset is not None else ScoreSheet.objects.select_related(
+        "assignment__member__user", "assignment__member__commission__edition", "assignment__project__team"), pk=pk)
     commission = sheet.assignment.member.commission
     if sheet.assignment.member.user_id != user.pk and not selectors.is_chair(user, commission):
         raise Http404
@@ -86,27 +85,43 @@ def my_sheets(request):
     commissions over the years."""
     page = Paginator(selectors.sheets_of_expert(request.user), SHEETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "evaluation/sheet_list.html", {
-        "sheets": page.object_list, "page": page, "querystring": "",
+        "sheets": _with_edition_lines(page.object_list), "page": page, "querystring": "",
         "chaired": selectors.managed_commissions(request.user), "today": timezone.localdate()})
 
 
+def _with_edition_lines(sheets) -> list:
+    """Each sheet with its row's "year · deadline" line, translated and formatted once per edition
+    rather than once per row (an expert's fifty rows span a few editions)."""
+    lines, rows = {}, list(sheets)
+    for sheet in rows:
+        key = (sheet.year, sheet.deadline)
+        if key not in lines:
+            lines[key] = _("%(year)s · deadline %(deadline)s") % {
+                "year": sheet.year, "deadline": formats.date_format(sheet.deadline)}
+        sheet.edition_line = lines[key]
+    return rows
+
+
 def _sheet_context(sheet, form, user):
-    commission = sheet.assignment.member.commission
-    edition = commission.edition
+    """The page's context from the sheet loaded by `selectors.sheet_for_page` (team, results
+    submission and conflict facts already joined)."""
+    edition = sheet.assignment.member.commission.edition
     team = getattr(sheet.assignment.project, "team", None)
-    submission = ResultSubmission.objects.filter(team=team).first() if team else None
-    conflict = selectors.conflict_reason(sheet.assignment.member, sheet.assignment.project)
+    submission = getattr(team, "result_submission", None) if team else None
+    conflict = selectors.conflict_reason_of(sheet.assignment.member, sheet.assignment.project,
+                                            declared=sheet.declared_conflict, co_supervises=sheet.co_supervises,
+                                            in_team=sheet.in_team)
     editable = (sheet.assignment.member.user_id == user.pk and not conflict
                 and timezone.localdate() <= edition.evaluation_end)
     return {"sheet": sheet, "form": form, "edition": edition, "submission": submission,
             "conflict": conflict, "editable": editable,
-            "revisions": sheet.revisions.select_related("actor").order_by("-number")[:10]}
+            "revisions": list(sheet.revisions.order_by("-number")[:10])}
 
 
 @login_required
 def sheet_detail(request, pk):
-    sheet = get_sheet_for_user(request.user, pk)
-    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_for_page())
+    criteria = selectors.criteria_with_scores(sheet.assignment.member.commission.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST or None, sheet=sheet, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,8 +144,8 @@ def _messages(exc) -> list[str]:
 @require_POST
 def sheet_autosave(request, pk):
     """htmx: save the draft on every change and answer with the status line only."""
-    sheet = get_sheet_for_user(request.user, pk)
-    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_to_save())
+    criteria = selectors.criteria_with_scores(sheet.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
     error = ""
     if not form.is_valid():
@@ -142,15 +157,15 @@ def sheet_autosave(request, pk):
                                               confidential_note=form.cleaned_data["confidential_note"])
         except (ValidationError, PermissionDenied) as exc:
             error = " ".join(_messages(exc))
-    return render(request, "evaluation/_autosave_status.html", {"sheet": sheet, "error": error},
-                  status=200)
+    # The status line needs no context processor (the navbar's queries).
+    return HttpResponse(render_to_string("evaluation/_autosave_status.html", {"sheet": sheet, "error": error}))
 
 
 @login_required
 @require_POST
 def sheet_submit(request, pk):
-    sheet = get_sheet_for_user(request.user, pk)
-    criteria = list(selectors.criteria_of(sheet.assignment.member.commission.edition))
+    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_to_save())
+    criteria = selectors.criteria_with_scores(sheet.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST, sheet=sheet, criteria=criteria)
     try:
         if form.is_valid() and sheet.status == SheetStatus.DRAFT:

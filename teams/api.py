@@ -1,8 +1,12 @@
 """Teams API: read-only lists, and one endpoint per workflow step calling its service."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -56,16 +60,29 @@ def _team(pk) -> Team:
     return get_object_or_404(Team.objects.select_related("project", "edition"), pk=pk)
 
 
+def _require_team(pk) -> None:
+    if not Team.objects.filter(pk=pk).exists():
+        raise Http404
+
+
 class TeamJoinRequestCreateView(APIView):
     @extend_schema(operation_id="teams_join_request_create", request=s.JoinRequestCreateSerializer,
                    responses={201: s.JoinRequestSerializer, **ERRORS},
                    description="Ask to join the team (students; during the team-formation phase).")
     def post(self, request, pk):
-        team = _team(pk)
+        # The service locks and loads the team first thing (its checks before that concern only
+        # the people), so the view does not load it too; an unknown team still answers 404
+        # whatever else is wrong, as when the view looked it up first.
         data = s.JoinRequestCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        join_request = services.send_join_request(team=team, student=request.user, actor=request.user,
-                                                  motivation=data.validated_data["motivation"])
+        if not data.is_valid():
+            _require_team(pk)
+            raise ValidationError(data.errors)
+        try:
+            join_request = services.send_join_request(team=Team(pk=pk), student=request.user, actor=request.user,
+                                                      motivation=data.validated_data["motivation"])
+        except (Team.DoesNotExist, PermissionDenied, DjangoValidationError):
+            _require_team(pk)
+            raise
         return Response(s.JoinRequestSerializer(join_request).data, status=status.HTTP_201_CREATED)
 
 

@@ -10,6 +10,7 @@ constraint on Membership (one non-supervisor team per edition) backs the rule up
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -334,13 +335,15 @@ def _require_team_formation(team: Team, actor: User) -> None:
 
 def _require_can_join(team: Team, student: User) -> None:
     """Checks before a request or invitation (the binding checks run again in `_add_student`)."""
-    current = Membership.objects.filter(user=student, edition_id=team.edition_id,
-                                        role__in=STUDENT_ROLES).select_related("team").first()
-    if current is not None:
+    # One query for both facts: the student's team of this edition, and the team's students.
+    theirs, ours = Q(user=student, edition_id=team.edition_id), Q(team_id=team.pk)
+    facts = Membership.objects.filter(theirs | ours, role__in=STUDENT_ROLES).aggregate(
+        current=Min("team_id", filter=theirs), students=Count("pk", filter=ours))
+    if facts["current"] is not None:
         raise RuleViolation(_("%(name)s is already in the team “%(team)s” of this edition; a "
                               "student can be in only one team per edition.")
-                            % {"name": student.full_name, "team": current.team.name})
-    if _student_count(team) >= team.capacity:
+                            % {"name": student.full_name, "team": Team.objects.get(pk=facts["current"]).name})
+    if facts["students"] >= team.capacity:
         raise RuleViolation(_("This team is full (%(capacity)d students).") % {"capacity": team.capacity})
 
 

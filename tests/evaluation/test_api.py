@@ -24,6 +24,19 @@ def sheet(chair, expert_member, project):
     return services.assign_expert(member=expert_member, project=project, actor=chair).sheet
 
 
+@pytest.mark.parametrize("body", [{"scores": [], "feedback": "Mine now"}, {"scores": "not a list"}])
+def test_sheet_put_by_outsider_is_404_and_changes_nothing(sheet, outsider, team_member, chair, body):
+    # The save's lock refuses anyone but the author before writing; the view then answers 404 to
+    # those who may not see the sheet (whatever the body), 403 to the chair.
+    for user in (outsider, team_member):
+        assert api(user).put(f"{API}/sheets/{sheet.pk}/", body, format="json").status_code == 404
+    assert api(outsider).put(f"{API}/sheets/999999/", body, format="json").status_code == 404
+    expected = 403 if isinstance(body["scores"], list) else 400
+    assert api(chair).put(f"{API}/sheets/{sheet.pk}/", body, format="json").status_code == expected
+    sheet.refresh_from_db()
+    assert (sheet.feedback, sheet.revisions.count()) == ("", 0)
+
+
 def test_criteria_by_edition(criteria, edition, outsider):
     response = api(outsider).get(f"{API}/criteria/", {"edition": edition.pk})
     assert response.status_code == 200
@@ -211,9 +224,10 @@ def test_sheet_put_query_count(commission, chair, expert_member, project, editio
     body = {"scores": [{"criterion": c.pk, "value": 2} for c in criteria], "feedback": "First"}
     assert client.put(f"{API}/sheets/{sheet.pk}/", body, format="json").status_code == 200
     body = {"scores": [{"criterion": c.pk, "value": 4} for c in criteria], "feedback": "Better"}
-    # The sheet's visibility (one query), the save (7, see test_performance); the service returns
-    # the sheet with its scores: nothing is read again.
-    with django_assert_num_queries(8):
+    # The save (7, see test_performance; its lock refuses anyone but the author, so the sheet's
+    # visibility is asked only on a refusal); the service returns the sheet with its scores:
+    # nothing is read again.
+    with django_assert_num_queries(7):
         response = client.put(f"{API}/sheets/{sheet.pk}/", body, format="json")
     assert response.status_code == 200
     assert response.json() == client.get(f"{API}/sheets/{sheet.pk}/").json()

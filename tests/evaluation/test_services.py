@@ -113,6 +113,34 @@ def test_declared_conflict_blocks_scoring_an_existing_sheet(commission, chair, e
     assert Score.objects.count() == 0
 
 
+@pytest.mark.parametrize("link", ["co_supervisor", "team_member", "proposer", "customer"])
+def test_conflict_arising_after_assignment_blocks_saving_and_submitting(commission, chair, expert_member, project,
+                                                                       criteria, link):
+    # Each fact the save's lock statement reads (co-supervision and team membership as subqueries,
+    # proposer and customer from the joined rows) refuses the save and the submit, with the reason.
+    sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+    services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3, 3]))
+    user = expert_member.user
+    if link == "co_supervisor":
+        project.co_supervisors.add(user)
+    elif link == "team_member":
+        MembershipFactory(team=project.team, user=user, role=MembershipRole.MEMBER)
+    elif link == "proposer":
+        type(project).objects.filter(pk=project.pk).update(proposer=user)
+    else:
+        user.organisation = OrganisationFactory()
+        user.save(update_fields=["organisation"])
+        type(project).objects.filter(pk=project.pk).update(customer=user.organisation)
+    reason = selectors.conflict_reason(expert_member, type(project).objects.get(pk=project.pk))
+    assert reason
+    with pytest.raises(PermissionDenied, match=reason):
+        services.save_score_sheet(sheet=sheet, actor=user, scores=full_scores(criteria, [5, 5, 5]))
+    with pytest.raises(PermissionDenied, match=reason):
+        services.submit_score_sheet(sheet=sheet, actor=user)
+    assert sorted(Score.objects.values_list("value", flat=True)) == [3, 3, 3]
+    assert ScoreSheet.objects.get(pk=sheet.pk).status == SheetStatus.DRAFT
+
+
 def test_team_membership_gained_after_assignment_blocks_scoring(commission, chair, expert_member, project, criteria):
     assignment = services.assign_expert(member=expert_member, project=project, actor=chair)
     MembershipFactory(team=project.team, user=expert_member.user, role=MembershipRole.SUPERVISOR)

@@ -12,6 +12,7 @@ from tests.factories import MembershipFactory, approved_project_with_team
 from tests.querycount import PAGE_BASE
 
 from .conftest import seat
+from .factories import CriterionFactory
 from .helpers import close_evaluation, full_scores, open_evaluation, publish
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +259,25 @@ def test_my_sheets_query_count(login, commission, chair, expert_member, edition,
     with django_assert_num_queries(PAGE_BASE + 4):  # seat ids, count, sheets, chaired
         response = client.get(reverse("evaluation:my_sheets"))
     assert response.content.decode().count('class="list-group-item list-group-item-action') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_sheet_page_query_count(login, chair, expert_member, project, edition, rows, django_assert_num_queries):
+    open_evaluation(edition)
+    criteria = [CriterionFactory(edition=edition, name=f"C{i}") for i in range(rows)]
+    sheet = services.assign_expert(member=expert_member, project=project, actor=chair).sheet
+    for value in (2, 4):  # two revisions in the history
+        services.save_score_sheet(sheet=sheet, actor=expert_member.user, feedback=f"Round {value}",
+                                  scores=[{"criterion": c.pk, "value": value} for c in criteria])
+    client = login(expert_member.user)
+    # The sheet with its expert, edition, team, results submission and conflict facts; the criteria
+    # with the sheet's values; the history; the workspace summary (milestones, latest approved
+    # report, key results, journal counts).
+    with django_assert_num_queries(PAGE_BASE + 7):
+        response = client.get(reverse("evaluation:sheet", args=[sheet.pk]))
+    html = response.content.decode()
+    assert html.count('class="card mb-3 criterion"') == rows and html.count('class="btn-check"') == rows * 5
+    assert html.count(' checked>') == rows and "Round 4" in html
 
 
 @pytest.mark.parametrize("rows", [1, 5])

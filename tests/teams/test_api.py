@@ -56,6 +56,17 @@ def test_join_request_created(api, team, student):
     assert JoinRequest.objects.get().student == student
 
 
+@pytest.mark.parametrize("body", [{"motivation": "Hi"}, {}])
+def test_join_request_to_unknown_team_is_404_whatever_the_body(api, student, professor, body):
+    # The view hands the team's id to the service, which locks it first: an unknown team is still
+    # a 404 before the body's, the student's or the phase's errors.
+    for user in (student, professor):
+        response = api(user).post("/api/v1/teams/999999/join-requests/", body, format="json")
+        assert response.status_code == 404
+        assert set(response.json()) == {"detail", "errors"}
+    assert JoinRequest.objects.count() == 0
+
+
 def test_join_request_missing_motivation_is_400(api, team, student):
     response = api(student).post(f"/api/v1/teams/{team.pk}/join-requests/", {}, format="json")
     assert response.status_code == 400

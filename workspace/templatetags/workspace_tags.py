@@ -2,8 +2,10 @@
 the commission's summary on the score sheet (each one line in the host template)."""
 
 from django import template
+from django.db.models import Prefetch, prefetch_related_objects
 
-from projects.models import Team
+from marathon.models import Edition
+from projects.models import Membership, Team
 
 from .. import permissions, selectors
 
@@ -18,11 +20,24 @@ def workspace_team_summary(context, team):
 
 
 @register.inclusion_tag("workspace/_evaluation_summary.html", takes_context=True)
-def workspace_evaluation_summary(context, project):
-    """Shown on a score sheet, whose view already admits only the expert and the chairs."""
-    team = Team.objects.filter(project=project).select_related("edition").first()
-    if team is None:
+def workspace_evaluation_summary(context, project, edition=None):
+    """Shown on a score sheet, whose view admits only the expert assigned to the project and the
+    chairs of its edition. The page may hand over the project with its team already joined and
+    the edition it has loaded (the team's), which saves their lookups."""
+    try:
+        team = project.team
+    except Team.DoesNotExist:
         return {"summary": None}
-    loaded = selectors.teams_for_workspace().get(pk=team.pk)
-    return {"summary": selectors.evaluation_summary(loaded),
-            "can_open": permissions.access_for(context["request"].user, loaded).read}
+    if edition is not None and edition.pk == team.edition_id:
+        team.edition = edition
+    return {"summary": selectors.evaluation_summary(team), "can_open": _can_open(context["request"].user, team)}
+
+
+def _can_open(user, team: Team) -> bool:
+    # During the evaluation the sheet's viewers are exactly the readers that
+    # `permissions.commission_reads` admits, so no query needs to decide; otherwise the full check.
+    if team.edition.phase == Edition.Phase.EVALUATION:
+        return True
+    prefetch_related_objects([team], Prefetch("memberships", queryset=Membership.objects.select_related("user")),
+                             "project__co_supervisors")
+    return permissions.access_for(user, team).read
