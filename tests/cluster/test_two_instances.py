@@ -99,8 +99,9 @@ def cluster(tmp_path, object_store, redis_url):
             env = {**base_env, "MEDIA_ROOT": str(workdir / "media"), "EXPORT_ROOT": str(workdir / "exports")}
             port = free_port()
             processes.append(subprocess.Popen(
-                [str(BIN / "gunicorn"), "marathon.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                 "--chdir", str(workdir)], cwd=workdir, env=env,
+                # The production config (preloaded app, 2 threads), one worker per instance.
+                [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"), "marathon.wsgi",
+                 "--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(workdir)], cwd=workdir, env=env,
                 stdout=subprocess.DEVNULL, stderr=(workdir / "gunicorn.log").open("w")))
             urls.append(f"http://127.0.0.1:{port}")
         for index in (1, 2):
