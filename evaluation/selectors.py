@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
+from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -406,18 +407,45 @@ def compute_results(commission: Commission, *, details: bool = True) -> dict:
     more query, only then)."""
     criteria = list(criteria_of(commission.edition))
     specs = {c.pk: aggregation.CriterionSpec(float(c.weight), c.scale_min, c.scale_max) for c in criteria}
-    columns = ("pk", "assignment__member_id", "assignment__project_id", "assignment__member__group",
-               "weighted_score", *(("feedback",) if details else ()))
-    rows = list(counted_sheets(commission).values_list(*columns))
-    missing = _scores_from_values([row[0] for row in rows if row[4] is None], specs)
-    ratings = []
-    for row in rows:
-        score = row[4] if row[4] is not None else missing.get(row[0])
-        if score is not None:
-            ratings.append(aggregation.Rating(row[1], row[2], row[3], score))
+    rows = _counted_rows(commission.pk, details=details)
+    unscored = [row[0] for row in rows if row[4] is None]
+    if unscored:
+        missing = _scores_from_values(unscored, specs)
+        ratings = []
+        for row in rows:
+            score = row[4] if row[4] is not None else missing.get(row[0])
+            if score is not None:
+                ratings.append(aggregation.Rating(row[1], row[2], row[3], score))
+    else:  # every sheet has its stored score (the services keep it)
+        ratings = list(map(aggregation.Rating._make, (row[1:5] for row in rows)))
     result = aggregation.aggregate(ratings, threshold=commission.disagreement_threshold)
     criterion_means, feedback = _details(commission, rows) if details else (None, None)
     return _results_document(commission, criteria, result, criterion_means, feedback)
+
+
+_COMMISSION_MARK = -18_003
+
+
+def _counted_rows(commission_id: int, *, details: bool) -> list[tuple]:
+    """`counted_sheets` as `(pk, expert, project, group, weighted_score[, feedback])` tuples, read
+    with the statement `_counted_rows_statement` built once per process, on a plain cursor: the
+    ORM's per-row machinery (values_list's iterator) and compiling the query cost ~2 ms of CPU
+    for the 6,000 rows of a large commission, the same order as executing it."""
+    sql, params = _counted_rows_statement(details)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [commission_id if param == _COMMISSION_MARK else param for param in params])
+        return cursor.fetchall()
+
+
+@functools.cache
+def _counted_rows_statement(details: bool) -> tuple[str, tuple]:
+    """The statement of `_counted_rows` as the ORM writes it (with a mark where the commission's
+    id goes), so it stays the same query as `counted_sheets`."""
+    columns = ("pk", "assignment__member_id", "assignment__project_id", "assignment__member__group",
+               "weighted_score", *(("feedback",) if details else ()))
+    query = counted_sheets(Commission(pk=_COMMISSION_MARK)).values_list(*columns)
+    sql, params = query.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _scores_from_values(sheet_ids: list[int], specs: dict) -> dict[int, float]:
