@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from evaluation import selectors, services
-from evaluation.models import ExpertGroup, RankingMethod, ResultSnapshot, ResultSubmission
+from evaluation.models import Commission, ExpertGroup, RankingMethod, ResultSnapshot, ResultSubmission
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
 from tests.conftest import api_client_for as api
-from tests.factories import approved_project_with_team
+from tests.factories import EditionFactory, approved_project_with_team
 
 from .conftest import seat
 from .helpers import full_scores, open_evaluation, publish
@@ -62,6 +62,20 @@ def test_publication_gaps_skip_conflicted_sheets_and_list_unassigned_projects(co
         {"project": gaps["a"].pk, "title": "Alpha", "submitted": 1, "needed": 2},
         {"project": delta.pk, "title": "Delta", "submitted": 0, "needed": 2},
         {"project": gaps["gamma"].pk, "title": "Gamma", "submitted": 1, "needed": 2}]
+
+
+def test_publication_gaps_follow_the_threshold_and_the_commission(commission, gaps):
+    """The statements are built once per process: each call puts in its own threshold and
+    commission (another commission, of another edition, has no gaps)."""
+    commission.min_sheets_per_project = 3
+    found = selectors.publication_gaps(commission)
+    assert [(row["title"], row["submitted"], row["needed"]) for row in found["projects_short_of_sheets"]] == [
+        ("Alpha", 2, 3), ("Beta", 2, 3), ("Gamma", 1, 3)]
+    commission.min_sheets_per_project = 1
+    assert selectors.publication_gaps(commission)["projects_short_of_sheets"] == []
+    other = Commission.objects.create(edition=EditionFactory(year=1999))
+    assert selectors.publication_gaps(other) == {
+        "unsubmitted_sheets": [], "projects_short_of_sheets": [], "teams_without_results": []}
 
 
 def test_publish_with_missing_sheets_refused_without_confirmation(commission, chair, gaps):

@@ -44,6 +44,20 @@ def test_conflicted_sheet_does_not_count(commission, scored):
     assert (alpha["title"], alpha["sheets"], alpha["scores"]["mean"]) == ("Alpha", 1, 100.0)
 
 
+def test_counted_rows_are_the_counted_sheets_of_that_commission(commission, scored):
+    """The statement built once per process (`_counted_rows`) reads what `counted_sheets` reads,
+    with the commission's id put in its place (another id: no rows)."""
+    expert = scored["experts"][1]
+    services.declare_conflict(member=expert, project=scored["a"], reason="Found out late.", actor=expert.user)
+    columns = ("pk", "assignment__member_id", "assignment__project_id", "assignment__member__group",
+               "weighted_score")
+    expected = list(selectors.counted_sheets(commission).values_list(*columns, "feedback"))
+    assert len(expected) == 3
+    assert selectors._counted_rows(commission.pk, details=True) == expected
+    assert selectors._counted_rows(commission.pk, details=False) == [row[:5] for row in expected]
+    assert selectors._counted_rows(commission.pk + 1, details=False) == []
+
+
 def test_publish_freezes_snapshot_against_later_edits(commission, chair, scored, criteria):
     snapshot = publish(commission, chair)
     frozen = json.dumps(snapshot.data, sort_keys=True)
