@@ -1,6 +1,8 @@
 from django import forms
-from django.utils.html import format_html_join
+from django.template.defaultfilters import floatformat
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marathon.models import Organisation, User
@@ -12,6 +14,9 @@ from .models import Commission, CommissionMember, Criterion, ExpertGroup, Rankin
 _RADIO = ("\n            <input type=\"radio\" class=\"btn-check\" name=\"{0}\" id=\"{1}\" value=\"{2}\" "
           "autocomplete=\"off\"{3}>\n            <label class=\"btn btn-outline-primary\" for=\"{1}\" "
           "title=\"{4}\">{2}<span class=\"d-block small\">{4}</span></label>\n          ")
+# A textarea as Django's widget writes it (attribute order included), formerly `_textarea.html`.
+_TEXTAREA = ("<textarea name=\"{name}\" cols=\"{cols}\" rows=\"{rows}\" class=\"form-control\" "
+             "maxlength=\"{maxlength}\"{invalid}{described} id=\"{id}\">\n{value}</textarea>")
 
 
 class ScoreSheetForm(forms.Form):
@@ -59,7 +64,7 @@ class ScoreSheetForm(forms.Form):
                 "radios": format_html_join(
                     "", _RADIO, ((name, f"id_{name}_{i}", level, mark_safe(" checked" if str(level) == chosen else ""),
                                   label) for i, (level, label) in enumerate(criterion.levels()))),
-                "comment": self._textarea(comment)})
+                "weight": _weight_label(criterion.weight), "comment": self._textarea(comment)})
         return rows
 
     def textareas(self) -> dict:
@@ -69,15 +74,27 @@ class ScoreSheetForm(forms.Form):
     def _textarea(bound) -> dict:
         """A textarea's attributes as Django's widget writes them (same order)."""
         widget = bound.field.widget
-        return {"name": bound.html_name, "id": bound.auto_id, "label": bound.label, "value": bound.value() or "",
+        area = {"name": bound.html_name, "id": bound.auto_id, "label": bound.label, "value": bound.value() or "",
                 "cols": widget.attrs.get("cols"), "rows": widget.attrs.get("rows"),
                 "maxlength": bound.field.max_length, "invalid": bool(bound.errors),
                 "help_text": bound.help_text, "help_id": f"{bound.auto_id}_helptext" if bound.help_text else ""}
+        # Written here rather than by an `{% include %}` per textarea (seven on a five-criteria sheet).
+        area["html"] = format_html(
+            _TEXTAREA, invalid=mark_safe(' aria-invalid="true"' if area["invalid"] else ""),
+            described=format_html(' aria-describedby="{}"', area["help_id"]) if area["help_id"] else "",
+            **{key: area[key] for key in ("name", "cols", "rows", "maxlength", "id", "value")})
+        return area
 
     def scores(self) -> list[dict]:
         data = self.cleaned_data
         return [{"criterion": c.pk, "value": data[f"c{c.pk}"], "comment": data[f"c{c.pk}_comment"]}
                 for c in self.criteria if data.get(f"c{c.pk}") is not None]
+
+
+def _weight_label(weight) -> str:
+    """"weight 1.5" as `{% blocktranslate with weight=…|floatformat:"-2" %}` wrote it (same msgid,
+    the translation not escaped, the number escaped), once per criterion without a template node."""
+    return mark_safe(gettext("weight %(weight)s") % {"weight": conditional_escape(floatformat(weight, "-2"))})  # noqa: S308
 
 
 class AssignForm(forms.Form):

@@ -115,7 +115,7 @@ def _sheet_context(sheet, form, user):
                 and timezone.localdate() <= edition.evaluation_end)
     return {"sheet": sheet, "form": form, "edition": edition, "submission": submission,
             "conflict": conflict, "editable": editable,
-            "revisions": list(sheet.revisions.order_by("-number")[:10])}
+            "revisions": selectors.recent_revisions(sheet.pk)}
 
 
 @login_required

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from projects.models import MembershipRole
 from tests.factories import MembershipFactory, UserFactory, approved_project_with_team
-from workspace import periods, selectors
+from workspace import periods, selectors, services
 from workspace.models import JournalEntry, ProgressReport
 
-from .helpers import entry_data, milestone
+from .helpers import entry_data, milestone, signed_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,31 @@ def test_supervision_page_sorts_and_paginates_the_rows(login, edition, teams, of
     response = login(office).get(f"/workspace/supervision/?edition={edition.pk}&sort=activity&page=2")
     assert [t.name for t in response.context["teams"]] == ["Bravo", "Alpha"]
     assert response.context["page"].paginator.count == 5
+
+
+def test_evaluation_summary_reads_this_teams_signed_record(edition, team, member, django_assert_num_queries):
+    """The score sheet's summary (statements built once per process): this team's milestones in
+    due order, its latest approved report, its signed entries counted per kind and flagged ones."""
+    other = approved_project_with_team(edition=edition, title="Other").team
+    today = timezone.localdate()
+    late = milestone(team, member, title="Prototype", due_date=today + timedelta(days=20))
+    early = milestone(team, member, title="Review", due_date=today + timedelta(days=5))
+    milestone(other, MembershipFactory(team=other, user=UserFactory()).user, title="Elsewhere")
+    for days, status in ((60, "approved"), (30, "approved"), (1, "submitted")):
+        start = today - timedelta(days=days)
+        ProgressReport.objects.create(team=team, period_start=start, period_end=start + timedelta(days=9),
+                                      due_date=start + timedelta(days=12), status=status, done=f"{days} days",
+                                      submitted_at=timezone.now())
+    key = signed_entry(team, member, title="Key", key_result=True)
+    signed_entry(team, member, kind="meeting", title="Plain")
+    services.create_entry(team=team, actor=member, data=entry_data(title="Draft", key_result=True))
+
+    with django_assert_num_queries(4):
+        summary = selectors.evaluation_summary(team)
+
+    assert [m.pk for m in summary["milestones"]] == [early.pk, late.pk]
+    assert summary["final_report"].done == "30 days"
+    assert [e.pk for e in summary["key_results"]] == [key.pk]
+    assert summary["journal_counts"] == {"Experiment": 1, "Sample test": 0, "Simulation": 0, "Literature": 0,
+                                         "Meeting": 1}
+    assert selectors.evaluation_summary(other)["final_report"] is None
