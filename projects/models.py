@@ -74,7 +74,7 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["-edition__year", "title"]
+        ordering = ["-edition__year", "title", "pk"]  # pk: a stable order for pagination
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from marathon.models import AuditEntry, Notification
@@ -105,6 +107,19 @@ def test_list_pages_count_and_link_as_before(api, student, django_assert_num_que
         body = client.get(f"{LIST}?page_size=2&page={page}").json()
     assert (body["count"], len(body["results"])) == (count, results)
     assert (body["next"] is not None, body["previous"] is not None) == (has_next, has_previous)
+
+
+def test_list_pages_through_projects_of_the_same_title_without_repeats(api, student):
+    """Equal titles in one edition are ordered by id, so no page repeats or skips one."""
+    edition = EditionFactory()
+    created = sorted(approved_project_with_team(title="Same title", edition=edition).pk for _ in range(5))
+    client = api(student)
+    with CaptureQueriesContext(connection) as queries:
+        pages = [client.get(f"{LIST}?page_size=2&page={page}").json() for page in (1, 2, 3)]
+    seen = [row["id"] for page in pages for row in page["results"]]
+    assert seen == created
+    page_sql = next(q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"])
+    assert page_sql.rstrip().split("ORDER BY")[-1].split("LIMIT")[0].strip().endswith('"projects_project"."id" ASC')
 
 
 def test_list_page_past_the_end_is_404(api, student):
