@@ -13,7 +13,7 @@ from tests.factories import MembershipFactory, approved_project_with_team
 
 from .conftest import seat
 from .factories import CriterionFactory
-from .helpers import close_evaluation, full_scores, open_evaluation, publish
+from .helpers import close_evaluation, full_scores, open_evaluation, publish, submit_every_sheet
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
@@ -248,9 +248,7 @@ def test_criteria_list_query_count(edition, outsider, rows, django_assert_num_qu
 @pytest.mark.parametrize("rows", [1, 5])
 def test_results_query_count(commission, chair, expert_member, edition, criteria, rows, django_assert_num_queries):
     make(commission, chair, expert_member, edition, rows)
-    for sheet in ScoreSheet.objects.all():
-        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
-        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    submit_every_sheet(expert_member, criteria)
     publish(commission, chair)
     student = MembershipFactory(team=ScoreSheet.objects.first().assignment.project.team,
                                 role=MembershipRole.MEMBER).user

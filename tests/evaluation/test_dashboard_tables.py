@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from evaluation import selectors, services, tables
-from evaluation.models import ScoreSheet
 from tests.factories import approved_project_with_team
 
-from .helpers import full_scores
+from .helpers import full_scores, submit_every_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +78,7 @@ def test_dashboard_results_pages_and_show_all(login, chair, expert_member, commi
     for number in range(tables.PER_PAGE + 2):
         project = approved_project_with_team(edition=edition, title=f"R{number:02d}")
         services.assign_expert(member=expert_member, project=project, actor=chair)
-    for sheet in ScoreSheet.objects.all():
-        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
-        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    submit_every_sheet(expert_member, criteria)
     client = login(chair)
 
     def results_rows(html):

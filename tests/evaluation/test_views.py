@@ -13,7 +13,7 @@ from tests.querycount import PAGE_BASE
 
 from .conftest import seat
 from .factories import CriterionFactory
-from .helpers import close_evaluation, full_scores, open_evaluation, publish
+from .helpers import close_evaluation, full_scores, open_evaluation, publish, submit_every_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -284,10 +284,7 @@ def test_sheet_page_query_count(login, chair, expert_member, project, edition, r
 def test_dashboard_query_count(login, commission, chair, expert_member, edition, criteria, rows,
                                django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
-    for sheet in ScoreSheet.objects.all():
-        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]),
-                                  feedback="ok")
-        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    submit_every_sheet(expert_member, criteria, feedback="ok")
     client = login(chair)
     # + the results' cache key (the results version) and what is missing before publishing
     # (drafts, projects short of sheets, teams without results); the results table (criteria, the
@@ -302,10 +299,7 @@ def test_dashboard_query_count(login, commission, chair, expert_member, edition,
 def test_dashboard_repeated_view_query_count(login, commission, chair, expert_member, edition, criteria, rows,
                                              django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
-    for sheet in ScoreSheet.objects.all():
-        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]),
-                                  feedback="ok")
-        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    submit_every_sheet(expert_member, criteria, feedback="ok")
     client = login(chair)
     url = reverse("evaluation:dashboard", args=[edition.year])
     client.get(url)
@@ -321,9 +315,7 @@ def test_dashboard_repeated_view_query_count(login, commission, chair, expert_me
 def test_results_page_query_count(login, commission, chair, expert_member, edition, criteria, rows,
                                   django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
-    for sheet in ScoreSheet.objects.all():
-        services.save_score_sheet(sheet=sheet, actor=expert_member.user, scores=full_scores(criteria, [3, 3]))
-        services.submit_score_sheet(sheet=sheet, actor=expert_member.user)
+    submit_every_sheet(expert_member, criteria)
     publish(commission, chair)
     student = MembershipFactory(team=ScoreSheet.objects.first().assignment.project.team,
                                 role=MembershipRole.MEMBER).user
