@@ -7,7 +7,9 @@ requests/s, status codes and errors. Threads + requests: no extra dependency.
 
 Each scenario also reports the gunicorn workers' CPU time per request (utime + stime of the
 master's children from /proc/<pid>/stat, before and after the measured requests, divided by
-their number): unlike latency, it hardly moves when other processes load the machine.
+their number): unlike latency, it hardly moves when other processes load the machine; the same
+for the local PostgreSQL server's processes (what the statements cost, planning included) and the
+driver's own CPU (it runs on the same cores).
 `--phase cold` runs the scenarios measured against a server started with
 EVALUATION_RESULTS_CACHE=0; `--append` adds them to the results already in `--out`.
 
@@ -154,12 +156,55 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return times
 
 
-def cpu_ms_per_request(before: dict, after: dict, requests: int) -> float | None:
-    """Worker CPU spent between two readings per request (processes present in both)."""
+def cpu_ms_per_request(before: dict, after: dict, requests: int, *, new_processes: bool = False) -> float | None:
+    """CPU spent between two readings per request: by the processes present in both, and with
+    `new_processes` also all of what a process started in between has spent (a PostgreSQL backend
+    opened for a worker's new connection). A process that ended in between is not counted."""
     if not before or not requests:
         return None
     spent = sum(after[pid] - before[pid] for pid in before if pid in after)
+    if new_processes:
+        spent += sum(seconds for pid, seconds in after.items() if pid not in before)
     return round(spent * 1000 / requests, 1)
+
+
+def postgres_pids() -> list[int]:
+    """Every process of the local PostgreSQL server (postmaster, backends, background workers):
+    its CPU per request shows what the statements cost the machine's cores beyond the workers'
+    own time — planning included, which no query timing in Python sees. Empty when the database
+    is on another host (its CPU is not this machine's)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"].get("HOST") not in ("", None, "127.0.0.1", "localhost", "::1"):
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+class Meter:
+    """CPU per request over one measured stretch: the gunicorn workers', the local PostgreSQL
+    server's (all its processes: background work such as autovacuum counts too, so it is an upper
+    bound) and this driver's own (it shares the 2 cores with the server)."""
+
+    def __init__(self, cpu_pids) -> None:
+        self.worker_pids = cpu_pids()
+        self.workers = cpu_seconds(self.worker_pids)
+        self.database = cpu_seconds(postgres_pids())
+        self.driver = time.process_time()
+
+    def per_request(self, requests: int) -> dict:
+        return {"cpu_ms_per_request": cpu_ms_per_request(self.workers, cpu_seconds(self.worker_pids), requests),
+                "db_cpu_ms_per_request": cpu_ms_per_request(self.database, cpu_seconds(postgres_pids()),
+                                                            requests, new_processes=True),
+                "driver_cpu_ms_per_request": round((time.process_time() - self.driver) * 1000 / requests, 1)
+                if requests else None}
 
 
 def meets_cpu_target(scenario: dict, cpu_ms: float | None) -> bool | None:
@@ -190,11 +235,10 @@ def run_scenario(base_url: str, sessions: dict, scenario: dict, *, count: int, c
     # A POST needs a fresh target each time (its first one was used by discovery); GET and PUT
     # may repeat theirs.
     fresh = scenario["method"] == "POST"
-    pids = cpu_pids()
-    before = cpu_seconds(pids)
+    meter = Meter(cpu_pids)
     measured = drive(base_url, session, scenario, count=count, concurrency=concurrency,
                      offset=1 if fresh else 0)
-    measured["cpu_ms_per_request"] = cpu_ms_per_request(before, cpu_seconds(pids), measured["requests"])
+    measured.update(meter.per_request(measured["requests"]))
     measured["meets_cpu_target"] = meets_cpu_target(scenario, measured["cpu_ms_per_request"])
     # The same requests one at a time: what the code costs without queueing for the 2 cores.
     alone_count = min(SOLO, count, max(len(scenario["requests"]) - count - 1, 0) if fresh else count)
@@ -241,8 +285,7 @@ def run_mixed(base_url: str, sessions: dict, scenario: dict, *, count: int, cpu_
             if stream["lead"]:
                 done.set()
 
-    pids = cpu_pids()
-    before = cpu_seconds(pids)
+    meter = Meter(cpu_pids)
     started = time.perf_counter()
     threads = [threading.Thread(target=run_stream, args=(i,)) for i in range(len(streams))]
     for thread in threads:
@@ -251,13 +294,13 @@ def run_mixed(base_url: str, sessions: dict, scenario: dict, *, count: int, cpu_
         thread.join()
     elapsed = time.perf_counter() - started
     total = sum(len(r) for r in records)
-    cpu_ms = cpu_ms_per_request(before, cpu_seconds(pids), total)
+    cpu = meter.per_request(total)
     saves_ended = sorted(end for s, r in zip(streams, records, strict=True) if not s["lead"] for *_x, end in r)
     results = []
     for row in rows:
         mine = [rec for s, r in zip(streams, records, strict=True) if s["label"] == row["name"] for rec in r]
         summary = summarise([ms for _s, ms, *_t in mine], [st for st, *_rest in mine], elapsed)
-        summary.update(cpu_ms_per_request=cpu_ms, cpu_scope="all requests of the mixed run",
+        summary.update(**cpu, cpu_scope="all requests of the mixed run",
                        meets_cpu_target=None, discovery_status=status,
                        meets_target=summary["p95_ms"] <= row["target_ms"] and not summary["errors"],
                        clients=sum(1 for s in streams if s["label"] == row["name"]), load_average_1m=load_1m)
@@ -437,7 +480,8 @@ def format_line(result: dict) -> str:
     return (f"  {result['name']:<40} p50 {result['p50_ms']:>7} p95 {result['p95_ms']:>7} "
             f"p99 {result['p99_ms']:>7} ms  {result['rps']:>6} req/s  errors {result['errors']}  "
             f"alone p50 {result.get('alone_p50_ms', '-')}  "
-            f"queries {result.get('queries_per_request')}  cpu/req {result.get('cpu_ms_per_request')} ms")
+            f"queries {result.get('queries_per_request')}  cpu/req {result.get('cpu_ms_per_request')} ms  "
+            f"db cpu/req {result.get('db_cpu_ms_per_request')} ms")
 
 
 def meta(base_url: str, count: int, concurrency: int) -> dict:

@@ -29,6 +29,10 @@ def cpu_cell(row: dict) -> str:
     return text
 
 
+def _blank(value) -> str:
+    return "" if value is None else f"{value}"
+
+
 def memory_lines(results: dict, phase: str) -> list[str]:
     """Gunicorn worker memory (target ≤ 200 MB RSS): after the logins and after the phase."""
     if not results.get("workers"):
@@ -56,7 +60,10 @@ def markdown(results: dict) -> str:
         "(no queueing for the 2 cores); *load 1m*: the load average when the scenario started (it "
         "includes the benchmark's own processes); *worker CPU ms/req*: user + system CPU time of the "
         "gunicorn workers during the measured requests, per request (robust on a loaded machine), "
-        "with the issue's CPU target where it sets one.",
+        "with the issue's CPU target where it sets one; *database CPU ms/req*: the same for every process "
+        "of the local PostgreSQL server (statement planning and execution; background work such as "
+        "autovacuum counts too, so it is an upper bound); *driver CPU ms/req*: the load driver's own, "
+        "spent on the same 2 cores.",
     ]
     if meta.get("equal_data"):
         lines += ["", f"Edition being evaluated (equal data, issue 18): {meta['equal_data']}. *cold* rows: "
@@ -66,20 +73,21 @@ def markdown(results: dict) -> str:
     lines += [
         "",
         "| scenario | persona | p50 ms | p95 ms | p99 ms | req/s | errors | queries/req | target p95 | "
-        "| alone p50 ms | worker CPU ms/req | load 1m |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
+        "| alone p50 ms | worker CPU ms/req | database CPU ms/req | driver CPU ms/req | load 1m |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|",
     ]
     for row in results["scenarios"]:
         if not row["available"]:
             lines.append(f"| {row['name']} | {row['persona']} | | | | | | | {row['target_ms']:g} | "
-                         f"not available: {row['reason']} | | | |")
+                         f"not available: {row['reason']} | | | | | |")
             continue
         errors = row["errors"] if not row["errors"] else f"{row['errors']} {row['status_codes']}"
         queries = row.get("queries_per_request")
         lines.append(f"| {row['name']} | {row['persona']} | {row['p50_ms']} | {row['p95_ms']} | "
                      f"{row['p99_ms']} | {row['rps']} | {errors} | {'' if queries is None else queries} | "
                      f"{row['target_ms']:g} | {verdict(row)} | {row.get('alone_p50_ms', '')} | "
-                     f"{cpu_cell(row)} | {row.get('load_average_1m', '')} |")
+                     f"{cpu_cell(row)} | {_blank(row.get('db_cpu_ms_per_request'))} | "
+                     f"{_blank(row.get('driver_cpu_ms_per_request'))} | {row.get('load_average_1m', '')} |")
     mixed = [row for row in results["scenarios"] if row.get("after_a_save_share") is not None]
     for row in mixed:
         lines += ["", f"Mixed run: {row['after_a_save_share']:.0%} of the chair's dashboard requests came "

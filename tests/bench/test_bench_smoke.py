@@ -127,11 +127,15 @@ def test_load_driver_runs_every_available_scenario_without_errors(live_url, tmp_
         assert name in by_name, name
         assert set(by_name[name]["status_codes"]) <= {"200"}, (name, by_name[name]["status_codes"])
         assert by_name[name]["cpu_ms_per_request"] is not None
+        # Read from the local PostgreSQL server's processes (in clock ticks: a few requests may
+        # round to 0).
+        assert by_name[name]["db_cpu_ms_per_request"] >= 0, name
+        assert by_name[name]["driver_cpu_ms_per_request"] > 0, name
     dashboard = by_name["mixed: chair's dashboard while experts save"]
     saves = by_name["mixed: score-sheet saves (2 experts) during dashboard reloads"]
     assert dashboard["requests"] == 4 and saves["requests"] >= 1 and saves["clients"] == 2
     assert "30 projects, 100 submitted sheets" in results["meta"]["equal_data"]
-    assert "worker CPU ms/req" in (tmp_path / "results.md").read_text()
+    assert "worker CPU ms/req | database CPU ms/req | driver CPU ms/req" in (tmp_path / "results.md").read_text()
 
     # ... and the cold phase (the results cache off), appended to the same results.
     with override_settings(EVALUATION_RESULTS_CACHE=False):
