@@ -60,11 +60,7 @@ class AssignmentListCreate(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        # Users and sheets are fetched for the page only (after the limit): joined, the planner
-        # hash-joins every user and every sheet to sort the expert's assignments by title.
-        return (selectors.assignments_visible_to(self.request.user)
-                .select_related("member", "project").prefetch_related("member__user", "sheet")
-                .order_by("project__title", "id"))
+        return selectors.assignment_rows(selectors.assignments_visible_to(self.request.user))
 
     @extend_schema(request=serializers.AssignmentCreateSerializer,
                    responses={201: serializers.AssignmentSerializer, **ERRORS})
@@ -76,7 +72,8 @@ class AssignmentListCreate(generics.ListAPIView):
         if member is None:
             raise ValidationError({"expert": [_("This person is not a member of the edition's commission.")]})
         assignment = services.assign_expert(member=member, project=project, actor=request.user)
-        return Response(serializers.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        row = selectors.assignment_rows(Assignment.objects.filter(pk=assignment.pk)).get()
+        return Response(serializers.AssignmentSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class AssignmentDetail(APIView):
@@ -102,8 +99,7 @@ class AutoAssign(APIView):
         commission = _commission(data.validated_data["edition"])
         created = services.auto_assign(commission=commission, per_project=data.validated_data["per_project"],
                                        actor=request.user)
-        created = Assignment.objects.filter(pk__in=[a.pk for a in created]).select_related(
-            "member__user", "project", "sheet").order_by("project__title", "id")
+        created = list(selectors.assignment_rows(Assignment.objects.filter(pk__in=[a.pk for a in created])))
         return Response({"created": len(created),
                          "assignments": serializers.AssignmentSerializer(created, many=True).data},
                         status=status.HTTP_201_CREATED)

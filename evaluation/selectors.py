@@ -171,16 +171,26 @@ def conflict_pairs(commission: Commission) -> set[tuple[int, int]]:
 
 
 # --- sheets and progress -------------------------------------------------------------------
-def _seat_ids(user: User, commissions=None) -> list[int]:
-    """Ids of the user's seats, plus every seat of `commissions` (a queryset of commission
-    ids): a few dozen rows. Filtering sheets or assignments by `member_id__in` these ids uses
-    the foreign-key index; an OR across the member join forces sequential scans of all of them."""
+def _seat_ids(user: User, chaired: bool = False) -> list[int]:
+    """Ids of the user's seats, plus (`chaired`) every seat of the commissions they chair: a few
+    dozen rows. Filtering sheets or assignments by `member_id__in` these ids uses the foreign-key
+    index; an OR across the member join forces sequential scans of all of them. One statement
+    written out (`_seat_ids_sql`): built by the ORM with its chaired-commissions subquery, it cost
+    ~1.5 ms of CPU on every expert's and chair's list."""
     if not user.is_authenticated:
         return []
-    seats = Q(user=user)
-    if commissions is not None:
-        seats |= Q(commission__in=commissions)
-    return list(CommissionMember.objects.filter(seats).order_by().values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_seat_ids_sql(chaired), [user.pk, user.pk] if chaired else [user.pk])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@functools.cache
+def _seat_ids_sql(chaired: bool) -> str:
+    seat = connection.ops.quote_name(CommissionMember._meta.db_table)
+    sql = f"SELECT m.id FROM {seat} m WHERE m.user_id = %s"
+    if chaired:
+        sql += f" OR m.commission_id IN (SELECT c.commission_id FROM {seat} c WHERE c.user_id = %s AND c.is_chair)"
+    return sql
 
 
 def sheets_of_expert(user: User):
@@ -238,8 +248,7 @@ def sheet_to_save():
 
 def sheets_visible_to(user: User):
     """Own sheets, plus every sheet of commissions the user chairs."""
-    chaired = chaired_commissions(user).values("pk")
-    return ScoreSheet.objects.filter(assignment__member_id__in=_seat_ids(user, chaired))
+    return ScoreSheet.objects.filter(assignment__member_id__in=_seat_ids(user, chaired=True))
 
 
 def sheet_visible_to(user: User, pk: int) -> bool:
@@ -256,7 +265,23 @@ def assignments_visible_to(user: User):
     every assignment for the office."""
     if user.is_authenticated and user.is_staff:
         return Assignment.objects.all()
-    return Assignment.objects.filter(member_id__in=_seat_ids(user, chaired_commissions(user).values("pk")))
+    return Assignment.objects.filter(member_id__in=_seat_ids(user, chaired=True))
+
+
+def assignment_rows(assignments):
+    """Assignments as the API shows them (`serializers.AssignmentSerializer`), sorted by project
+    title: plain rows, the expert's name and the sheet's id and status read by subqueries, which
+    PostgreSQL evaluates for the page's rows only (after the sort and the LIMIT) — joined, the
+    planner hash-joins every user and sheet to sort an expert's assignments. One statement instead
+    of the model instances of four tables and two prefetches (~3 ms of CPU per page)."""
+    sheets = ScoreSheet.objects.filter(assignment=OuterRef("pk"))
+    return (assignments.annotate(
+        expert=F("member__user_id"), group=F("member__group"), project_title=F("project__title"),
+        expert_name=Subquery(User.objects.filter(pk=OuterRef("member__user_id")).values("full_name")),
+        sheet_pk=Subquery(sheets.values("pk")), sheet_status=Subquery(sheets.values("status")))
+        .values("id", "expert", "expert_name", "group", "project", "project_title", "automatic", "sheet_pk",
+                "sheet_status", "created_at")
+        .order_by("project__title", "id"))
 
 
 def sheets_of_project(commission: Commission, project: Project) -> list[dict]:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from marathon.models import Edition, User
 from projects.models import Project
 
-from .models import Assignment, Criterion, RankingMethod, SheetStatus
+from .models import Criterion, RankingMethod, SheetStatus
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -15,18 +15,19 @@ class CriterionSerializer(serializers.ModelSerializer):
                   "required", "position"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    expert = serializers.IntegerField(source="member.user_id", read_only=True)
-    expert_name = serializers.CharField(source="member.user.full_name", read_only=True)
-    group = serializers.CharField(source="member.group", read_only=True)
-    project_title = serializers.CharField(source="project.title", read_only=True)
-    sheet = serializers.IntegerField(source="sheet.pk", read_only=True)
-    sheet_status = serializers.CharField(source="sheet.status", read_only=True)
+class AssignmentSerializer(serializers.Serializer):
+    """An assignment as `selectors.assignment_rows` reads it (a plain row)."""
 
-    class Meta:
-        model = Assignment
-        fields = ["id", "expert", "expert_name", "group", "project", "project_title", "automatic",
-                  "sheet", "sheet_status", "created_at"]
+    id = serializers.IntegerField(read_only=True)
+    expert = serializers.IntegerField(read_only=True)
+    expert_name = serializers.CharField(read_only=True)
+    group = serializers.CharField(read_only=True)
+    project = serializers.IntegerField(read_only=True)
+    project_title = serializers.CharField(read_only=True)
+    automatic = serializers.BooleanField(read_only=True)
+    sheet = serializers.IntegerField(source="sheet_pk", read_only=True)
+    sheet_status = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
 
 
 class AssignmentCreateSerializer(serializers.Serializer):

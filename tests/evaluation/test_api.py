@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from evaluation import selectors, services
 from evaluation.models import Assignment, Criterion, ExpertGroup, ScoreSheet, SheetStatus
@@ -54,8 +55,15 @@ def test_criteria_without_edition_is_400(outsider):
 def test_assignment_create_and_lists_per_role(chair, expert, project, outsider):
     response = api(chair).post(f"{API}/assignments/", {"project": project.pk, "expert": expert.pk}, format="json")
     assert response.status_code == 201
-    assert response.json()["sheet_status"] == "draft"
-    assert api(expert).get(f"{API}/assignments/").json()["count"] == 1
+    created = response.json()
+    assignment = Assignment.objects.select_related("sheet", "member").get()
+    assert created == {"id": assignment.pk, "expert": expert.pk, "expert_name": expert.full_name,
+                       "group": assignment.member.group, "project": project.pk, "project_title": project.title,
+                       "automatic": False, "sheet": assignment.sheet.pk, "sheet_status": "draft",
+                       "created_at": created["created_at"]}
+    assert parse_datetime(created["created_at"]) == assignment.created_at
+    listed = api(expert).get(f"{API}/assignments/").json()
+    assert listed["count"] == 1 and listed["results"] == [created]
     assert api(chair).get(f"{API}/assignments/").json()["count"] == 1
     assert api(outsider).get(f"{API}/assignments/").json()["count"] == 0
 
@@ -197,8 +205,8 @@ def make(commission, chair, member, edition, n):
 def test_assignments_list_query_count(commission, chair, expert_member, edition, rows, django_assert_num_queries):
     make(commission, chair, expert_member, edition, rows)
     client = api(chair)
-    # Seat ids (own + chaired commissions), count, page, then the page's experts and sheets.
-    with django_assert_num_queries(5):
+    # Seat ids (own + chaired commissions), count, page (experts' names and sheets in it).
+    with django_assert_num_queries(3):
         response = client.get(f"{API}/assignments/")
     assert response.json()["count"] == rows
 
