@@ -1,7 +1,10 @@
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marathon.models import Edition, Organisation, ScientificArea
+from projects import catalogue_choices
 from projects.models import DegreeLevel
 
 from .models import Confidentiality, Implementation, Internship, ResearchTask
@@ -60,6 +63,21 @@ class TaskFilterForm(StyledMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
+        # The `<select>`s are rendered by string formatting (`OptionsSelect`), areas and editions
+        # from the project catalogue's cached lists: Django's per-option templates and the two
+        # reference queries were half of the task catalogue's time. The chosen values are still
+        # validated against the database by the fields.
+        cached = functools.cache(catalogue_choices.reference_options)
+        for name in ("area", "edition", "confidentiality", "organisation"):
+            field = self.fields[name]
+            if name in ("area", "edition"):
+                widget = catalogue_choices.OptionsSelect(
+                    attrs=field.widget.attrs, options=functools.partial(lambda key: cached()[key], name),
+                    empty_label=field.empty_label)
+            else:
+                widget = catalogue_choices.OptionsSelect(attrs=field.widget.attrs)
+                widget.choices = field.widget.choices
+            field.widget = widget
 
 
 class RejectForm(forms.Form):

@@ -80,6 +80,24 @@ def test_catalogue_search_finds_by_words(professor):
     assert "Speech recognition" not in body
 
 
+def test_catalogue_filter_offers_areas_and_editions_and_keeps_the_choice(professor):
+    area = ScientificAreaFactory(name="Tribology")
+    edition = EditionFactory()
+    task = ResearchTaskFactory(title="Bearing wear", area=area, desired_edition=edition)
+    ResearchTaskFactory(title="Speech recognition")
+    client = client_for(professor)
+    client.get(reverse("industry:task_catalogue"))  # the lists are cached now...
+    late = ScientificAreaFactory(name="Acoustics")  # ... and an area added later is offered at once
+    body = client.get(reverse("industry:task_catalogue"), {"area": area.pk, "edition": edition.pk}).content.decode()
+    assert f'<option value="{area.pk}" selected>Tribology</option>' in body
+    assert f'<option value="{late.pk}">Acoustics</option>' in body
+    assert f'<option value="{edition.pk}" selected>{edition}</option>' in body
+    assert f'<option value="{task.organisation_id}">{task.organisation.name}</option>' in body
+    assert "Bearing wear" in body and "Speech recognition" not in body
+    invalid = client.get(reverse("industry:task_catalogue"), {"area": "999999"})
+    assert invalid.status_code == 200 and "Select a valid choice" in invalid.content.decode()
+
+
 def test_task_catalogue_for_student_is_forbidden(student):
     assert client_for(student).get(reverse("industry:task_catalogue")).status_code == 403
 
@@ -89,9 +107,11 @@ def test_task_catalogue_query_count_is_constant(professor, django_assert_num_que
     for _ in range(count):
         ResearchTaskFactory()
     client = client_for(professor)
-    # page base + host check + editions of the university + current edition + count + page + the
-    # filter form's lists (areas, editions, customers) + represented organisations
-    with django_assert_num_queries(PAGE_BASE + 11):
+    client.get(reverse("industry:task_catalogue"))  # caches the user and the areas' and editions' lists
+    # page base (the user cached) + host check + editions of the university + current edition +
+    # count + page + the filter form's customers + represented organisations (areas and editions
+    # from the cache)
+    with django_assert_num_queries(PAGE_BASE - 1 + 9):
         response = client.get(reverse("industry:task_catalogue"))
     assert response.content.decode().count('class="card mb-2 task-card"') == count
 
