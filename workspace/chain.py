@@ -42,13 +42,14 @@ class ChainCheck:
     reason: str = ""
 
 
-def verify(entries) -> ChainCheck:
-    """`entries`: the team's signed entries ordered by `chain_index`, with prefetches."""
+def verify(entries, links: dict | None = None) -> ChainCheck:
+    """`entries`: the team's signed entries ordered by `chain_index`; `links`: each entry's
+    links by its id, as `canonical` takes them (without it, read from each entry's relations)."""
     previous, count = "", 0
     for count, entry in enumerate(entries, start=1):
         if entry.previous_hash != previous:
             return ChainCheck(False, count, entry, "link")
-        if entry_hash(entry, previous) != entry.content_hash:
+        if entry_hash(entry, previous, links[entry.pk] if links is not None else None) != entry.content_hash:
             return ChainCheck(False, count, entry, "content")
         previous = entry.content_hash
     return ChainCheck(True, count)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
-from workspace import measurements, selectors, services
+from workspace import chain, measurements, selectors, services
 from workspace.models import (
     Activity,
     EntryStatus,
@@ -134,6 +134,31 @@ def test_tampered_entry_breaks_the_chain_and_is_named(team, member):
     check = selectors.verify_chain(team)
     assert (check.ok, check.broken.pk, check.broken.title, check.reason) == (False, tampered.pk,
                                                                             "Annealed samples", "content")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.parametrize("tampering", [
+    "DELETE FROM workspace_journalentry_coauthors WHERE journalentry_id = %(entry)s",
+    "DELETE FROM workspace_journalentry_milestones WHERE journalentry_id = %(entry)s",
+    "UPDATE workspace_journalfile SET sha256 = repeat('0', 64) WHERE entry_id = %(entry)s",
+    "UPDATE workspace_journalfile SET original_name = 'other.csv' WHERE entry_id = %(entry)s",
+])
+def test_tampered_links_break_the_chain(team, member, second_member, tampering):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    signed_entry(team, member, title="Baseline")
+    linked = services.create_entry(team=team, actor=member, data=entry_data(title="Linked"),
+                                   milestones=[milestone(team, member)], coauthors=[second_member],
+                                   files=[SimpleUploadedFile("loads.csv", CSV.encode())])
+    services.sign_entry(entry=linked, actor=member)
+    signed_entry(team, member, title="Third")
+    assert selectors.verify_chain(team) == chain.ChainCheck(True, 3)
+    with connection.cursor() as cursor:  # past the guard triggers, as in the test above
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(tampering, {"entry": linked.pk})
+        cursor.execute("SET session_replication_role = DEFAULT")
+    check = selectors.verify_chain(team)
+    assert (check.ok, check.broken.pk, check.reason) == (False, linked.pk, "content")
 
 
 def test_journal_search_finds_words_of_the_entry(team, member):
