@@ -71,20 +71,22 @@ def catalogue_page(projects: QuerySet[Project]) -> QuerySet:
 
 
 def catalogue_people(rows: list[dict]) -> list[dict]:
-    """Adds to each page row its proposer (`proposer`: id, full name, status, university's short
-    name),
-    its team's id and `composition` (None without a team), in one statement by primary key
-    with the team's members as tuples (no Membership or User instances)."""
+    """Adds to each page row its proposer (`proposer`: id, full name, status, university's
+    short name), its team's id and `composition` (None without a team), in one statement by
+    primary key with the team's members as tuples (no Membership or User instances): the
+    prefetch built a Membership and a User per member (~100 per page)."""
     found = (Project.objects.filter(pk__in=[row["id"] for row in rows]).order_by()
              .values_list("pk", "proposer_id", "proposer__full_name", "proposer__status",
-                          "proposer__university__short_name", "team__id", "team__capacity", "team__memberships__role",
-                          "team__memberships__user__university_id", "team__memberships__user__status"))
+                          "proposer__university__short_name", "team__id", "team__capacity",
+                          "team__memberships__role", "team__memberships__user__university_id",
+                          "team__memberships__user__status"))
     people, students = {}, {}
     for pk, *proposer, team_id, capacity, role, university_id, status in found:
         people[pk] = (proposer, team_id, capacity)
         members = students.setdefault(pk, [])
         if role in STUDENT_ROLES:
             members.append(CatalogueStudent(university_id, status))
+    rows = [row for row in rows if row["id"] in people]  # deleted since the page was read
     for row in rows:
         proposer, team_id, capacity = people[row["id"]]
         row["proposer"] = proposer
