@@ -7,9 +7,15 @@ those models bumps (signals connected in `ProjectsConfig.ready`), with a short T
 net for writes that send no signal (bulk loads, raw SQL, a database restored under a warm cache).
 `OptionsSelect` renders them with plain string formatting; the selected values, the "Any" label
 and the field's attributes are still rendered per request.
+
+The same lists validate a chosen id (`filters.ReferenceChoiceField`: no query per filter) and
+name the area and customer of each catalogue API row (no joins to those tables in its
+statement). Each process keeps the lists it read for the cached version and language, for at
+most `TTL_SECONDS`: a request then costs one cache round trip (the version) and no unpickling.
 """
 
 import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -27,19 +33,45 @@ VERSION_KEY = "projects:catalogue-choices:version"
 TTL_SECONDS = 300
 MODELS = {"edition": Edition, "area": ScientificArea, "university": University, "customer": Organisation}
 
+_read = {}  # this process's copy: {(version, language): (monotonic time read, lists)}
 
-def reference_options() -> dict[str, list[tuple[str, str]]]:
-    """`{filter name: [(pk as text, label), ...]}` in each model's default order; two cache
-    round trips when warm, one query per missing list when cold."""
+
+def reference_options(*, fresh: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """`{filter name: [(pk as text, label), ...]}` in each model's default order; one cache
+    round trip when this process has the version's lists, two when Redis has them, one query
+    per missing list when cold or `fresh`."""
     try:
         version = cache.get(VERSION_KEY) or bump_version()
-        # Area names and edition titles are translated: one list per language.
-        language = get_language()
-        keys = {name: f"projects:catalogue-choices:{version}:{language}:{name}" for name in MODELS}
-        cached = cache.get_many(keys.values())
     except Exception:  # cache unreachable: read the lists, slower but correct
         logger.warning("Catalogue filter lists: cache unreachable, reading the database.", exc_info=True)
         return {name: _load(name) for name in MODELS}
+    # Area names and edition titles are translated: one set of lists per language.
+    key = (version, get_language())
+    read_at, options = _read.get(key, (None, None))
+    if fresh or read_at is None or time.monotonic() - read_at > TTL_SECONDS:
+        options = _shared_options(*key, fresh=fresh)
+        _read.clear()  # only the current version is worth keeping
+        _read[key] = (time.monotonic(), options)
+    return options
+
+
+def options_with(wanted: dict[str, set[str]]) -> dict[str, list[tuple[str, str]]]:
+    """`reference_options()`, read again from the database when one of its lists lacks a pk of
+    `wanted` (`{list name: pks as text}`): a row added without a signal (a bulk load) is named
+    at once, not after the TTL."""
+    options = reference_options()
+    if all(pks <= {pk for pk, _label in options[name]} for name, pks in wanted.items()):
+        return options
+    return reference_options(fresh=True)
+
+
+def _shared_options(version: str, language: str, fresh: bool) -> dict[str, list[tuple[str, str]]]:
+    keys = {name: f"projects:catalogue-choices:{version}:{language}:{name}" for name in MODELS}
+    try:
+        cached = {} if fresh else cache.get_many(keys.values())
+    except Exception:
+        logger.warning("Catalogue filter lists: cache unreachable, reading the database.", exc_info=True)
+        cached = {}
     options, missing = {}, {}
     for name, key in keys.items():
         if key in cached:

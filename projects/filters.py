@@ -4,6 +4,7 @@ from functools import partial
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,18 +16,46 @@ from .models import Project, ProjectStatus
 from .permissions import PUBLIC_STATUSES
 
 
+class ReferenceChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice checked against the cached reference list (`catalogue_choices`) instead
+    of a query per filter: its cleaned value is the primary key, not the row (a filter on the
+    foreign key needs no more). `options` is set per form by `ProjectFilter`. Parsing and
+    errors are the model field's: the key is read with `int()` as the pk lookup did, and a null
+    character, a non-number and an unknown id get the same messages as before."""
+
+    options = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        try:
+            key = str(int(value))
+        except (ValueError, TypeError):
+            key = None
+        if key is None or key not in {pk for pk, _label in self.options()}:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return int(key)
+
+
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    """`ModelChoiceFilter` (same OpenAPI schema) validated by `ReferenceChoiceField`."""
+
+    field_class = ReferenceChoiceField
+
+
 class ProjectFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search",
                                        max_length=200)
-    edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.all(),
-                                             empty_label=_("Any"))
-    area = django_filters.ModelChoiceFilter(label=_("Scientific area"),
-                                            queryset=ScientificArea.objects.all(), empty_label=_("Any"))
-    university = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(
+    edition = ReferenceChoiceFilter(label=_("Edition"), queryset=Edition.objects.all(), empty_label=_("Any"))
+    area = ReferenceChoiceFilter(label=_("Scientific area"), queryset=ScientificArea.objects.all(),
+                                 empty_label=_("Any"))
+    university = extend_schema_field(OpenApiTypes.INT)(ReferenceChoiceFilter(
         label=_("University"), queryset=University.objects.all(), method="filter_university",
         empty_label=_("Any")))
-    customer = django_filters.ModelChoiceFilter(label=_("Industry customer"),
-                                                queryset=Organisation.objects.all(), empty_label=_("Any"))
+    customer = ReferenceChoiceFilter(label=_("Industry customer"), queryset=Organisation.objects.all(),
+                                     empty_label=_("Any"))
     # A plain schema (not a named enum component): "status" enums of several apps would collide.
     status = extend_schema_field({"type": "string", "enum": ProjectStatus.values})(
         django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices,
@@ -42,13 +71,14 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The reference lists come from the cache and are rendered without per-option templates
-        # (`catalogue_choices`); a chosen value is still validated against the database.
+        # The reference lists come from the cache, validate a chosen value and are rendered
+        # without per-option templates (`catalogue_choices`).
         options = _lazy_options()
         for name, field in self.form.fields.items():
             if name in catalogue_choices.MODELS:
+                field.options = partial(options, name)
                 field.widget = catalogue_choices.OptionsSelect(
-                    attrs=field.widget.attrs, options=partial(options, name), empty_label=field.empty_label)
+                    attrs=field.widget.attrs, options=field.options, empty_label=field.empty_label)
             elif name == "status":
                 field.widget = catalogue_choices.OptionsSelect(attrs=field.widget.attrs)
                 field.widget.choices = field.choices
@@ -90,8 +120,8 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 def _lazy_options():
-    """Loads the cached reference lists on first use (only when the form is rendered: the API
-    never renders it)."""
+    """Loads the cached reference lists on first use (a chosen value to check, the form
+    rendered), once per request."""
     loaded = {}
 
     def options(name):

@@ -1,5 +1,7 @@
 """Reads of projects: who sees what, the catalogue with its filters and search."""
 
+from typing import NamedTuple
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -8,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .composition import STUDENT_ROLES, team_composition
+from .composition import STUDENT_ROLES, compose, team_composition
 from .models import SEARCH_CONFIG, Membership, Project, ProjectAttachment, ProjectStatus, Team
 from .permissions import PUBLIC_STATUSES, can_view
 
@@ -35,6 +37,64 @@ def with_list_data(projects: QuerySet[Project]) -> QuerySet[Project]:
         .prefetch_related(Prefetch("team__memberships", queryset=_composition_members()))
         .annotate(student_count=student_count(), free_places=F("team__capacity") - student_count())
     )
+
+
+# A catalogue API row's own columns and its edition's: the statement that is filtered, ordered
+# (by the edition's year: its join is there anyway), counted and paged joins nothing else. On
+# the 1,500-project edition, joining the proposer, team, area, customer and university there
+# made PostgreSQL join every matching row before the sort picked the page (10 ms) and spend
+# ~2 ms planning eight relations; `catalogue_people` reads the people and team for the page's
+# rows only, the area and customer names come from `catalogue_choices`.
+CATALOGUE_PAGE_COLUMNS = (
+    "id", "title", "summary", "status", "edition_id", "area_id", "customer_id", "team_size_min",
+    "edition__year", "edition__min_universities", "edition__require_degree_mix")
+
+
+class CatalogueStudent(NamedTuple):
+    """What `composition.compose` reads of a student (instead of a User row)."""
+
+    university_id: int | None
+    status: str
+
+
+class EditionRules(NamedTuple):
+    """What `composition.compose` reads of an edition."""
+
+    min_universities: int
+    require_degree_mix: bool
+
+
+def catalogue_page(projects: QuerySet[Project]) -> QuerySet:
+    """`projects` (filtered) as dicts of `CATALOGUE_PAGE_COLUMNS`, to be paged and then given
+    to `catalogue_people`."""
+    return projects.values(*CATALOGUE_PAGE_COLUMNS)
+
+
+def catalogue_people(rows: list[dict]) -> list[dict]:
+    """Adds to each page row its proposer (`proposer`: id, full name, status, university's
+    short name), its team's id and `composition` (None without a team), in one statement by
+    primary key with the team's members as tuples (no Membership or User instances): the
+    prefetch built a Membership and a User per member (~100 per page)."""
+    found = (Project.objects.filter(pk__in=[row["id"] for row in rows]).order_by()
+             .values_list("pk", "proposer_id", "proposer__full_name", "proposer__status",
+                          "proposer__university__short_name", "team__id", "team__capacity",
+                          "team__memberships__role", "team__memberships__user__university_id",
+                          "team__memberships__user__status"))
+    people, students = {}, {}
+    for pk, *proposer, team_id, capacity, role, university_id, status in found:
+        people[pk] = (proposer, team_id, capacity)
+        members = students.setdefault(pk, [])
+        if role in STUDENT_ROLES:
+            members.append(CatalogueStudent(university_id, status))
+    rows = [row for row in rows if row["id"] in people]  # deleted since the page was read
+    for row in rows:
+        proposer, team_id, capacity = people[row["id"]]
+        row["proposer"] = proposer
+        row["team_id"] = team_id
+        row["composition"] = None if team_id is None else compose(
+            students=students[row["id"]], capacity=capacity, minimum=row["team_size_min"],
+            edition=EditionRules(row["edition__min_universities"], row["edition__require_degree_mix"]))
+    return rows
 
 
 def _composition_members():

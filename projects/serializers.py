@@ -79,6 +79,40 @@ class ProjectListSerializer(serializers.ModelSerializer):
         return CompositionSerializer()
 
 
+def catalogue_representation(rows: list[dict], names: dict[str, list[tuple[str, str]]]) -> list[dict]:
+    """`ProjectListSerializer`'s output for rows of `selectors.catalogue_people`, written out:
+    the serializer's nested fields cost ~4 ms per page of the 1,500-project edition. The same
+    keys in the same order and types (tests/projects/test_api.py compares the two); `names` are
+    `catalogue_choices.reference_options()` (area and customer names in the active language).
+    The serializer stays: it documents the shape and is the detail's base."""
+    areas, customers = dict(names["area"]), dict(names["customer"])
+    results = []
+    for row in rows:
+        customer, composition = row["customer_id"], row["composition"]
+        proposer_id, full_name, status, university = row["proposer"]
+        results.append({
+            "id": row["id"], "title": row["title"], "summary": row["summary"], "status": row["status"],
+            "edition": row["edition_id"], "edition_year": row["edition__year"],
+            "area": row["area_id"], "area_name": areas[str(row["area_id"])],
+            "customer": customer, "customer_name": None if customer is None else customers[str(customer)],
+            "proposer": {"id": proposer_id, "full_name": full_name,
+                         "university": university,
+                         "status": status},
+            "team": row["team_id"],
+            "composition": None if composition is None else {
+                "students": composition.students, "capacity": composition.capacity,
+                "free_places": composition.free_places, "meets_rules": composition.meets_rules,
+                "missing": list(composition.missing)},
+        })
+    return results
+
+
+def catalogue_names_wanted(rows: list[dict]) -> dict[str, set[str]]:
+    """The pks `catalogue_representation` looks up, for `catalogue_choices.options_with`."""
+    return {"area": {str(row["area_id"]) for row in rows},
+            "customer": {str(row["customer_id"]) for row in rows if row["customer_id"] is not None}}
+
+
 class ProjectDetailSerializer(ProjectListSerializer):
     co_supervisors = PersonSerializer(many=True)
     description_html = serializers.SerializerMethodField()

@@ -1,12 +1,16 @@
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
-from marathon.models import AuditEntry, Notification
+from marathon.models import AuditEntry, Notification, Organisation, ScientificArea, User
 from projects.models import Project, ProjectStatus, Team
 from tests.factories import (
     EditionFactory,
+    OrganisationFactory,
     ScientificAreaFactory,
     UniversityFactory,
     UserFactory,
@@ -81,14 +85,100 @@ def test_list_bad_filter_is_400_with_field(api, student, query, field):
     assert list(response.json()["errors"]) == [field]
 
 
+@pytest.mark.parametrize("value", ["abc", "999999", "-1", "1.5", "99999999999999999999"])
+def test_list_unknown_reference_id_is_the_model_fields_error(api, student, value):
+    EditionFactory()
+    message = "Select a valid choice. That choice is not one of the available choices."
+    response = api(student).get(LIST, {"edition": value})
+    assert (response.status_code, response.json()) == (
+        400, {"detail": f"edition: {message}", "errors": {"edition": [message]}})
+
+
 @pytest.mark.parametrize("rows", [1, 5])
 def test_list_query_count_is_constant(api, student, django_assert_num_queries, rows):
     for _ in range(rows):
         student_in(approved_project_with_team().team)
     client = api(student)
-    with django_assert_num_queries(2):  # page + team memberships with users; the count is the page's
+    client.get(LIST)  # fills the cache of the reference lists (area and customer names)
+    with django_assert_num_queries(2):  # page + people and team members; the count is the page's
         response = client.get(LIST)
     assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_list_query_count_with_filters_is_constant(api, student, django_assert_num_queries, rows):
+    """The chosen edition, area, university and customer are checked against the cached lists,
+    not with a query each."""
+    edition, area, customer = EditionFactory(), ScientificAreaFactory(), OrganisationFactory()
+    proposer = UserFactory(status="professor")
+    for _ in range(rows):
+        approved_project_with_team(edition=edition, area=area, customer=customer, proposer=proposer)
+    client = api(student)
+    query = {"edition": edition.pk, "area": area.pk, "customer": customer.pk,
+             "university": proposer.university_id}
+    client.get(LIST, query)
+    with django_assert_num_queries(2):
+        response = client.get(LIST, query)
+    assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_list_query_count_with_a_cold_cache(api, student, django_assert_num_queries, rows):
+    for _ in range(rows):
+        student_in(approved_project_with_team().team)
+    with django_assert_num_queries(2 + 4):  # + the four reference lists, once per version and language
+        response = api(student).get(LIST)
+    assert response.json()["count"] == rows
+
+
+def test_list_rows_are_the_serializers(api, office):
+    """The list's written-out rows (`catalogue_representation`) equal `ProjectListSerializer`'s
+    over model instances: with and without a customer, a team, a proposer's university, missing
+    rules, in another language."""
+    from projects.selectors import projects_visible_to, with_list_data
+    from projects.serializers import ProjectListSerializer
+
+    strict = EditionFactory(min_universities=3, require_degree_mix=True)
+    homeless = UserFactory(status="professor")
+    User.objects.filter(pk=homeless.pk).update(university=None)
+    approved_project_with_team(edition=strict, customer=OrganisationFactory(), proposer=homeless)
+    student_in(approved_project_with_team(team_size_min=1, team_size_max=2).team)
+    submitted_project(title="No team yet")
+    for language in ("en", "de"):
+        with translation.override(language):
+            expected = ProjectListSerializer(with_list_data(projects_visible_to(office)), many=True).data
+            expected = json.loads(json.dumps(expected))
+        assert api(office).get(LIST, {"lang": language}).json()["results"] == expected
+
+
+def test_list_follows_a_renamed_area_and_changed_rules(api, student):
+    project = approved_project_with_team(team_size_min=1)
+    student_in(project.team)
+    client = api(student)
+    before = client.get(LIST).json()["results"][0]
+    assert before["composition"]["missing"] == ["Students from 1 more university are needed."]
+    project.area.name = "Renamed area"
+    project.area.save()
+    project.edition.min_universities = 1
+    project.edition.save()
+    after = client.get(LIST).json()["results"][0]
+    assert (after["area_name"], after["composition"]["missing"]) == ("Renamed area", [])
+    assert before["area_name"] != "Renamed area"
+
+
+def test_list_names_reference_rows_added_without_a_signal(api, student):
+    """A bulk load sends no signal: the cached lists lack the new rows until their TTL. The list
+    reads them again instead of failing, and a filter accepts the new id (the database decides
+    on an id the cached list lacks)."""
+    approved_project_with_team()
+    client = api(student)
+    client.get(LIST, {"area": ScientificAreaFactory().pk})  # the lists are cached
+    [area] = ScientificArea.objects.bulk_create([ScientificArea(name="Bulk area", slug="bulk-area")])
+    [customer] = Organisation.objects.bulk_create([Organisation(name="Bulk customer")])
+    approved_project_with_team(title="Bulk", area=area, customer=customer)
+    rows = client.get(LIST, {"area": area.pk, "customer": customer.pk}).json()["results"]
+    assert [(r["title"], r["area_name"], r["customer_name"]) for r in rows] == [
+        ("Bulk", "Bulk area", "Bulk customer")]
 
 
 @pytest.mark.parametrize(("rows", "page", "count", "results", "has_next", "has_previous", "queries"), [
@@ -103,6 +193,7 @@ def test_list_pages_count_and_link_as_before(api, student, django_assert_num_que
     for i in range(rows):
         approved_project_with_team(title=f"Project {i}")
     client = api(student)
+    client.get(f"{LIST}?page_size=2&page=1")  # fills the cache of the reference lists
     with django_assert_num_queries(queries):
         body = client.get(f"{LIST}?page_size=2&page={page}").json()
     assert (body["count"], len(body["results"])) == (count, results)
