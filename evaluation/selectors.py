@@ -609,18 +609,22 @@ def results_cache_key(commission: Commission) -> str:
     return f"evaluation:results:{commission.pk}:v{version or 0}:{method}:{threshold}"
 
 
-def live_results(commission: Commission, key: str | None = None, *, details: bool = True) -> dict:
+def live_results(commission: Commission, key: str | None = None, *, details: bool = True,
+                 keep: bool = True) -> dict:
     """`compute_results`, cached under `results_cache_key`, so a repeated view costs one
     primary-key query. Without `details` (the chair's dashboard table) the per-criterion means
     and feedback texts are left out, and cached apart. Publishing never uses the cache (it calls
-    `compute_results`). Give `key` when the caller already has `results_cache_key(commission)`."""
+    `compute_results`). Give `key` when the caller already has `results_cache_key(commission)`.
+    `keep=False` reads a cached document but does not store a computed one: for a caller that
+    caches what it makes of it instead (the results API its rendered body)."""
     # Per language: the document carries the criteria's (translated) names.
     key = f"{key or results_cache_key(commission)}:{'full' if details else 'numbers'}:{translation.get_language()}"
     store = results_cache()
     results = store.get(key)
     if results is None:
         results = compute_results(commission, details=details)
-        store.set(key, results, LIVE_RESULTS_TTL)
+        if keep:
+            store.set(key, results, LIVE_RESULTS_TTL)
     return results
 
 
