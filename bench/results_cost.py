@@ -62,6 +62,8 @@ def cost(n: int, dashboard: bool = False) -> None:
             raise _Rollback
     except _Rollback:
         pass
+    finally:
+        gc.unfreeze()
     sql = sum(float(q["time"]) for q in captured.captured_queries)
     print(f"{path}: {response.status_code}, {len(response.content):,} bytes, {len(captured)} queries, "
           f"SQL {sql * 1000:.1f} ms; worker CPU median {statistics.median(cpu) * 1000:.1f} ms "
