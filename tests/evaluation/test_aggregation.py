@@ -151,3 +151,10 @@ def test_aggregate_scales_to_8000_sheets():
     result = aggregate(ratings, threshold=25)
     assert len(result["projects"]) == 1600 and result["agreement"]["sheets"] == 8000
     assert time.perf_counter() - started < 2.0
+
+
+def test_aggregate_of_plain_tuples_equals_that_of_ratings():
+    """The live results pass `(expert, project, group, score)` slices of their rows."""
+    ratings = [Rating(e, p, "host" if e % 2 else "industry", (e * 37 + p * 11) % 100 + 0.25)
+               for e in range(1, 9) for p in range(1, 13) if (e + p) % 3]
+    assert aggregate([tuple(r) for r in ratings], threshold=25) == aggregate(ratings, threshold=25)

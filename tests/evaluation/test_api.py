@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.utils.dateparse import parse_datetime
 
 from evaluation import selectors, services
@@ -282,6 +283,14 @@ def test_chair_results_served_from_the_rendered_body_until_a_number_changes(
     changed = client.get(f"{API}/results/", {"edition": edition.pk}).json()
     assert changed["live"]["projects"][0]["scores"]["mean"] == 100.0
     assert first.json()["live"]["projects"][0]["scores"]["mean"] == 62.5
+
+
+def test_chair_results_store_the_rendered_body_not_the_document(submitted, chair, commission, edition):
+    """Only the results export reads the full document back: the API keeps its body alone."""
+    body = api(chair).get(f"{API}/results/", {"edition": edition.pk}, HTTP_ACCEPT_LANGUAGE="en").content
+    key = selectors.results_cache_key(commission)
+    assert cache.get(f"{key}:api:0:en") == body
+    assert cache.get(f"{key}:full:en") is None
 
 
 def test_chair_results_criteria_names_follow_the_requests_language(submitted, chair, edition, criteria):

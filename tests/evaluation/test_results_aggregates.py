@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from evaluation import selectors, services
@@ -90,6 +91,22 @@ def test_stored_scores_give_exactly_the_previous_numbers(commission, edition, se
     assert reference.without_time(selectors.live_results(commission)) == expected
     assert reference.without_time(selectors.live_results(commission, details=False)) == (
         reference.numbers_only(expected))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_criterion_means_in_criterion_id_order(commission, edition, seed):
+    """The API's bytes follow the document's key order, which `==` above ignores: each project's
+    criterion means come in criterion id order (summed in SQL without a sort, sorted after). On
+    these small tables PostgreSQL would group by sorting; without sorts, it hashes, as it does at
+    1,500 projects, and returns the groups in no order."""
+    random_commission(commission, edition, random.Random(seed))
+    services.rebuild_results_aggregates(commission=commission)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")  # until the test's transaction ends
+    projects = selectors.compute_results(commission)["projects"]
+    assert sum(len(row["criteria"]) > 1 for row in projects) > 30
+    assert [list(row["criteria"]) for row in projects] == (
+        [sorted(row["criteria"], key=int) for row in projects])
 
 
 @pytest.mark.parametrize("seed", [6, 7])
