@@ -9,6 +9,7 @@ than running the statement; `instances` does that once per statement."""
 from django.db import connection
 
 _layouts: dict[tuple, tuple] = {}
+MAX_STATEMENTS = 256
 
 
 def instances(model, sql: str, params) -> list:
@@ -49,5 +50,7 @@ def _layout(model, sql: str, columns: list[str]) -> tuple:
             converters.append((position, (tuple(functions), column)))
     if model._meta.pk.attname not in names:
         raise ValueError(f"The statement does not select the primary key of {model.__name__}.")
+    if len(_layouts) >= MAX_STATEMENTS:  # the callers' statements are fixed; bounded all the same
+        _layouts.clear()
     layout = _layouts[(model, sql)] = (tuple(names), tuple(positions), tuple(annotations), tuple(converters))
     return layout
