@@ -1,5 +1,8 @@
+import functools
+
 from django import forms
 from django.template.defaultfilters import floatformat
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -61,10 +64,9 @@ class ScoreSheetForm(forms.Form):
             chosen = "" if value is None else str(value)
             rows.append({
                 "criterion": criterion, "name": name, "value": value, "errors": field.errors,
-                "radios": format_html_join(
-                    "", _RADIO, ((name, f"id_{name}_{i}", level, mark_safe(" checked" if str(level) == chosen else ""),
-                                  label) for i, (level, label) in enumerate(criterion.levels()))),
-                "weight": _weight_label(criterion.weight), "comment": self._textarea(comment)})
+                "radios": _radio_group(name, tuple(criterion.levels()), chosen),
+                "weight": _weight_label(translation.get_language(), criterion.weight),
+                "comment": self._textarea(comment)})
         return rows
 
     def textareas(self) -> dict:
@@ -91,7 +93,18 @@ class ScoreSheetForm(forms.Form):
                 for c in self.criteria if data.get(f"c{c.pk}") is not None]
 
 
-def _weight_label(weight) -> str:
+# Both below are functions of their arguments alone (and `language` the active one), written again
+# and again with the same criteria: kept per process rather than formatted on every page.
+@functools.lru_cache(maxsize=1024)
+def _radio_group(name: str, levels: tuple[tuple[int, str], ...], chosen: str) -> str:
+    """A criterion's radio group, `chosen` the checked level ("" for none)."""
+    return format_html_join("", _RADIO, (
+        (name, f"id_{name}_{i}", level, mark_safe(" checked" if str(level) == chosen else ""), label)
+        for i, (level, label) in enumerate(levels)))
+
+
+@functools.lru_cache(maxsize=256)
+def _weight_label(language: str, weight) -> str:
     """"weight 1.5" as `{% blocktranslate with weight=…|floatformat:"-2" %}` wrote it (same msgid,
     the translation not escaped, the number escaped), once per criterion without a template node."""
     return mark_safe(gettext("weight %(weight)s") % {"weight": conditional_escape(floatformat(weight, "-2"))})  # noqa: S308

@@ -45,10 +45,17 @@ from .models import (
 
 
 # --- scoped lookups ------------------------------------------------------------------------
-def get_sheet_for_user(user, pk, queryset=None) -> ScoreSheet:
-    """The author's or a chair's view of a sheet; anyone else gets 404."""
-    sheet = get_object_or_404(queryset if queryset is not None else ScoreSheet.objects.select_related(
-        "assignment__member__user", "assignment__member__commission__edition", "assignment__project__team"), pk=pk)
+def get_sheet_for_user(user, pk, queryset=None, *, load=None) -> ScoreSheet:
+    """The author's or a chair's view of a sheet; anyone else gets 404. The sheet comes from
+    `queryset`, or from `load(pk)` (None when there is none: `selectors.sheet_for_page`)."""
+    if load is not None:
+        sheet = load(pk)
+        if sheet is None:
+            raise Http404
+    else:
+        sheet = get_object_or_404(queryset if queryset is not None else ScoreSheet.objects.select_related(
+            "assignment__member__user", "assignment__member__commission__edition", "assignment__project__team"),
+            pk=pk)
     commission = sheet.assignment.member.commission
     if sheet.assignment.member.user_id != user.pk and not selectors.is_chair(user, commission):
         raise Http404
@@ -120,7 +127,7 @@ def _sheet_context(sheet, form, user):
 
 @login_required
 def sheet_detail(request, pk):
-    sheet = get_sheet_for_user(request.user, pk, selectors.sheet_for_page())
+    sheet = get_sheet_for_user(request.user, pk, load=selectors.sheet_for_page)
     criteria = selectors.criteria_with_scores(sheet.assignment.member.commission.edition_id, sheet.pk)
     form = ScoreSheetForm(request.POST or None, sheet=sheet, criteria=criteria)
     if request.method == "POST" and form.is_valid():

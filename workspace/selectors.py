@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from marathon.models import Edition
+from marathon.statements import instances
 from projects.models import Membership, MembershipRole, Project, Team
 
 from . import chain, periods, permissions
@@ -201,9 +202,12 @@ def evaluation_summary(team: Team) -> dict:
     """What the commission sees on the score sheet: the final report (the latest approved one),
     the work plan with the milestones reached, journal counts per kind and the key results."""
     statements = _summary_statements()
-    milestones = list(Milestone.objects.raw(*_with_team(statements["milestones"], team.pk)))
-    final = next(iter(ProgressReport.objects.raw(*_with_team(statements["final_report"], team.pk))), None)
-    key_results = list(JournalEntry.objects.raw(*_with_team(statements["key_results"], team.pk)))
+    milestones = instances(Milestone, *_with_team(statements["milestones"], team.pk))
+    final = next(iter(instances(ProgressReport, *_with_team(statements["final_report"], team.pk))), None)
+    key_results = instances(JournalEntry, *_with_team(statements["key_results"], team.pk))
+    labels = dict(MilestoneStatus.choices)  # `get_status_display` built this mapping for every milestone
+    for milestone in milestones:
+        milestone.status_label = labels.get(milestone.status, milestone.status)
     return {"team": team, "final_report": final, "milestones": milestones,
             "reached": sum(m.status == MilestoneStatus.DONE for m in milestones),
             "journal_counts": journal_counts(team), "key_results": key_results}

@@ -1,0 +1,56 @@
+"""Model instances from a statement the ORM wrote once per process (issue 18).
+
+Selectors that run on every page build their statement with the ORM once, with marks where the
+ids go, and run it with the ids (`evaluation.selectors.criteria_with_scores`,
+`workspace.selectors.evaluation_summary`, …). `Model.objects.raw()` then resolved the columns
+against the model's fields and looked up their converters on every call, which cost more CPU
+than running the statement; `instances` does that once per statement."""
+
+from django.db import connection
+
+_layouts: dict[tuple, tuple] = {}
+MAX_STATEMENTS = 256
+
+
+def instances(model, sql: str, params) -> list:
+    """`list(model.objects.raw(sql, params))` for a statement the ORM wrote for `model`: the
+    model's columns, then annotations (set as attributes), the fields' converters applied."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        layout = _layouts.get((model, sql)) or _layout(model, sql, [column[0] for column in cursor.description])
+    names, positions, annotations, converters = layout
+    found = []
+    for row in rows:
+        if converters:
+            row = list(row)
+            for position, (functions, column) in converters:
+                for function in functions:
+                    row[position] = function(row[position], column, connection)
+        instance = model.from_db(connection.alias, names, [row[position] for position in positions])
+        for name, position in annotations:
+            setattr(instance, name, row[position])
+        found.append(instance)
+    return found
+
+
+def _layout(model, sql: str, columns: list[str]) -> tuple:
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    names, positions, annotations, converters = [], [], [], []
+    for position, column in enumerate(columns):
+        field = fields.get(column)
+        if field is None:
+            annotations.append((column, position))
+            continue
+        names.append(field.attname)
+        positions.append(position)
+        column = field.get_col(model._meta.db_table)  # what the ORM hands the converters
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            converters.append((position, (tuple(functions), column)))
+    if model._meta.pk.attname not in names:
+        raise ValueError(f"The statement does not select the primary key of {model.__name__}.")
+    if len(_layouts) >= MAX_STATEMENTS:  # the callers' statements are fixed; bounded all the same
+        _layouts.clear()
+    layout = _layouts[(model, sql)] = (tuple(names), tuple(positions), tuple(annotations), tuple(converters))
+    return layout
