@@ -233,10 +233,10 @@ def test_sheet_put_query_count(commission, chair, expert_member, project, editio
     body = {"scores": [{"criterion": c.pk, "value": 2} for c in criteria], "feedback": "First"}
     assert client.put(f"{API}/sheets/{sheet.pk}/", body, format="json").status_code == 200
     body = {"scores": [{"criterion": c.pk, "value": 4} for c in criteria], "feedback": "Better"}
-    # The save (7, see test_performance; its lock refuses anyone but the author, so the sheet's
+    # The save (5, see test_performance; its lock refuses anyone but the author, so the sheet's
     # visibility is asked only on a refusal); the service returns the sheet with its scores:
     # nothing is read again.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.put(f"{API}/sheets/{sheet.pk}/", body, format="json")
     assert response.status_code == 200
     assert response.json() == client.get(f"{API}/sheets/{sheet.pk}/").json()
