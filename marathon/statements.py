@@ -8,6 +8,7 @@ than running the statement; `instances` does that once per statement."""
 
 import weakref
 
+from django.conf import settings
 from django.db import connection
 
 _layouts: dict[tuple, tuple] = {}
@@ -71,8 +72,9 @@ _prepared: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def execute_prepared(cursor, name: str, sql: str, params: list | tuple) -> None:
     """`cursor.execute(sql, params)` through a statement prepared on this connection under
     `name` (one `PREPARE` per connection, not logged as a query of the request). `sql` has a
-    `%s` mark per parameter and no other `%`. Other databases run the statement as it is."""
-    if connection.vendor != "postgresql":
+    `%s` mark per parameter and no other `%`. Other databases, and PostgreSQL with
+    `DB_PREPARED_STATEMENTS` off, run the statement as it is."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         cursor.execute(sql, params)
         return
     raw = connection.connection

@@ -57,3 +57,18 @@ def test_execute_prepared_runs_the_statement_across_transactions_and_connections
     assert run(edition.pk, edition.year) == []
     connection.close()  # a new connection has none: prepared again
     assert run(edition.pk, 0) == [(edition.year,)]
+
+
+def test_execute_prepared_off_runs_the_statement_as_it_is(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marathon.statements import execute_prepared
+
+    settings.DB_PREPARED_STATEMENTS = False
+    edition = EditionFactory()
+    sql = f"SELECT year FROM {connection.ops.quote_name(edition._meta.db_table)} WHERE id = %s"
+    with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
+        execute_prepared(cursor, "test_edition_year_off", sql, [edition.pk])
+        assert cursor.fetchall() == [(edition.year,)]
+    assert captured.captured_queries[0]["sql"].startswith("SELECT year")
