@@ -156,17 +156,21 @@ class ScoreSheetDetail(APIView):
     def put(self, request, pk):
         # The service locks the sheet and refuses anyone but its author before it writes, so the
         # visibility check (404 for outsiders, as the other endpoints answer) runs only when the
-        # body or the author is refused: the busiest write saves a query.
-        data = serializers.ScoreSheetUpdateSerializer(data=request.data)
-        if not data.is_valid():
-            _visible_sheet(request, pk)
-            raise ValidationError(data.errors)
+        # body or the author is refused: the busiest write saves a query. A plain body is read
+        # and the answer written without building the serializers (same data, same JSON).
+        validated = serializers.plain_sheet_update(request.data)
+        if validated is None:
+            data = serializers.ScoreSheetUpdateSerializer(data=request.data)
+            if not data.is_valid():
+                _visible_sheet(request, pk)
+                raise ValidationError(data.errors)
+            validated = data.validated_data
         try:
-            sheet = services.save_score_sheet(sheet=ScoreSheet(pk=pk), actor=request.user, **data.validated_data)
+            sheet = services.save_score_sheet(sheet=ScoreSheet(pk=pk), actor=request.user, **validated)
         except (PermissionDenied, ScoreSheet.DoesNotExist):
             _visible_sheet(request, pk)
             raise
-        return Response(_sheet_out(sheet))
+        return Response(serializers.score_sheet_data(sheet))
 
 
 class ScoreSheetSubmit(APIView):

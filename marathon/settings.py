@@ -170,6 +170,10 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# `marathon.statements.execute_prepared` prepares a few hot statements once per connection
+# (`PREPARE`); turn it off behind a pooler that hands one session's statements to another
+# (PgBouncer in transaction mode): the statements then run as they are.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 # --- Redis, cache and Celery --------------------------------------------------------------
 # Logging in and every page that does not need the broker must keep working while Redis is

@@ -6,6 +6,9 @@ ids go, and run it with the ids (`evaluation.selectors.criteria_with_scores`,
 against the model's fields and looked up their converters on every call, which cost more CPU
 than running the statement; `instances` does that once per statement."""
 
+import weakref
+
+from django.conf import settings
 from django.db import connection
 
 _layouts: dict[tuple, tuple] = {}
@@ -54,3 +57,34 @@ def _layout(model, sql: str, columns: list[str]) -> tuple:
         _layouts.clear()
     layout = _layouts[(model, sql)] = (tuple(names), tuple(positions), tuple(annotations), tuple(converters))
     return layout
+
+
+# --- prepared statements -------------------------------------------------------------------
+# Statements of the busiest requests whose planning costs PostgreSQL more than running them (the
+# score-sheet save's lock joins seven tables: ~1 ms of planning, 0.07 ms of execution). On
+# PostgreSQL each is prepared once per connection (`PREPARE`) and then run with `EXECUTE`: after
+# its first executions the server keeps a generic plan and plans no more. The names prepared on
+# a connection are kept per DB-API connection (a new connection prepares again); prepared
+# statements outlive a rolled-back transaction, and a table change makes PostgreSQL plan again.
+_prepared: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cursor, name: str, sql: str, params: list | tuple) -> None:
+    """`cursor.execute(sql, params)` through a statement prepared on this connection under
+    `name` (one `PREPARE` per connection, not logged as a query of the request). `sql` has a
+    `%s` mark per parameter and no other `%`. Other databases, and PostgreSQL with
+    `DB_PREPARED_STATEMENTS` off, run the statement as it is."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection
+    names = _prepared.get(raw)
+    if names is None:
+        names = _prepared[raw] = set()
+    if name not in names:
+        parts = sql.split("%s")
+        numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+        with raw.cursor() as prepare:
+            prepare.execute(f"PREPARE {name} AS {numbered}")
+        names.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)

@@ -1,6 +1,7 @@
 """Score sheets (drafts, submit, history) and the teams' results submissions."""
 
 import functools
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from marathon.exceptions import RuleViolation
 from marathon.models import Edition, User
 from marathon.services import record_audit
+from marathon.statements import execute_prepared
 from marathon.uploads import DOCUMENTS, validate_upload
 from projects.models import Membership, Project, Team
 
@@ -77,7 +79,9 @@ def _loaded(model, values: dict):
 
 def _locked_sheet(pk: int) -> ScoreSheet:
     with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(), [pk])
+        # Prepared once per connection: planning the seven-table join cost PostgreSQL ~1 ms on
+        # every save, running it ~0.07 ms.
+        execute_prepared(cursor, "evaluation_lock_sheet", _lock_sql(), [pk])
         row = cursor.fetchone()
     if row is None:
         raise ScoreSheet.DoesNotExist("ScoreSheet matching query does not exist.")
@@ -189,6 +193,55 @@ def _with_scores(sheet: ScoreSheet, scores: dict[str, dict]) -> ScoreSheet:
     return sheet
 
 
+# A save's writes in one statement (and one round trip): the changed scores upserted, the sheet
+# row, and the revision numbered max + 1 (the caller holds the sheet's row lock, so that is
+# safe). The sub-statements touch different tables, so running them together changes nothing but
+# the cost: building them with the ORM (`bulk_create`, `save`, `create` with a subquery) cost
+# more worker CPU than the rest of the service.
+_WRITE_SQL = """
+WITH upserted AS (
+    INSERT INTO {score} (sheet_id, criterion_id, value, scale_min, scale_max, comment)
+    SELECT %s::bigint, * FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[], %s::smallint[], %s::text[])
+    ON CONFLICT (sheet_id, criterion_id) DO UPDATE SET value = EXCLUDED.value, comment = EXCLUDED.comment,
+        scale_min = EXCLUDED.scale_min, scale_max = EXCLUDED.scale_max
+), updated AS (
+    UPDATE {sheet} SET feedback = %s::text, confidential_note = %s::text, updated_at = %s::timestamptz,
+        weighted_score = %s::double precision
+    WHERE id = %s::bigint
+)
+INSERT INTO {revision} (sheet_id, number, action, actor_id, data, created_at)
+SELECT %s::bigint, COALESCE(MAX(r.number), 0) + 1, %s::varchar, %s::bigint, %s::jsonb, %s::timestamptz
+FROM {revision} r WHERE r.sheet_id = %s::bigint"""
+
+
+@functools.cache
+def _write_sql() -> str:
+    return _WRITE_SQL.format(**{name: connection.ops.quote_name(model._meta.db_table) for name, model in
+                                (("score", Score), ("sheet", ScoreSheet), ("revision", ScoreSheetRevision))})
+
+
+def _write_saved_sheet(sheet: ScoreSheet, actor: User, changed: list, data: dict) -> None:
+    """Upsert the changed scores, store the sheet's text fields, time and weighted score, and
+    record the "saved" revision with `data`."""
+    if connection.vendor != "postgresql":  # a development database: the same writes, one by one
+        if changed:
+            Score.objects.bulk_create(
+                [Score(sheet=sheet, criterion=c, value=value, comment=comment, scale_min=c.scale_min,
+                       scale_max=c.scale_max) for c, value, comment in changed],
+                update_conflicts=True, unique_fields=["sheet", "criterion"],
+                update_fields=["value", "comment", "scale_min", "scale_max"])
+        sheet.save(update_fields=["feedback", "confidential_note", "updated_at", "weighted_score"])
+        _record_revision(sheet, actor, "saved", data)
+        return
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "evaluation_write_sheet", _write_sql(), [
+            sheet.pk, [c.pk for c, _v, _t in changed], [v for _c, v, _t in changed],
+            [c.scale_min for c, _v, _t in changed], [c.scale_max for c, _v, _t in changed],
+            [t for _c, _v, t in changed],
+            sheet.feedback, sheet.confidential_note, sheet.updated_at, sheet.weighted_score, sheet.pk,
+            sheet.pk, "saved", actor.pk, json.dumps(data), sheet.updated_at, sheet.pk])
+
+
 def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feedback: str = "",
                      confidential_note: str = "") -> ScoreSheet:
     """Replace the sheet's values (the author, before the deadline, without a conflict).
@@ -217,17 +270,11 @@ def save_score_sheet(*, sheet: ScoreSheet, actor: User, scores: list[dict], feed
             return _with_scores(sheet, new_scores)
         if set(before_scores) - set(new_scores):
             Score.objects.filter(sheet=sheet).exclude(criterion_id__in=cleaned).delete()
-        changed = [Score(sheet=sheet, criterion=c, value=value, comment=comment, scale_min=c.scale_min,
-                         scale_max=c.scale_max)
-                   for pk, (c, value, comment) in cleaned.items()
+        changed = [(c, value, comment) for pk, (c, value, comment) in cleaned.items()
                    if before_scores.get(str(pk)) != new_scores[str(pk)]]
-        if changed:
-            Score.objects.bulk_create(changed, update_conflicts=True, unique_fields=["sheet", "criterion"],
-                                      update_fields=["value", "comment", "scale_min", "scale_max"])
         sheet.updated_at = timezone.now()
         sheet.weighted_score = _weighted(criteria, new_scores)
-        sheet.save(update_fields=["feedback", "confidential_note", "updated_at", "weighted_score"])
-        _record_revision(sheet, actor, "saved", after)
+        _write_saved_sheet(sheet, actor, changed, after)
         if sheet.status == SheetStatus.SUBMITTED:
             results_changed(sheet.assignment.member.commission_id)  # last: drafts never count
     return _with_scores(sheet, new_scores)

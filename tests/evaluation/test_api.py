@@ -233,10 +233,10 @@ def test_sheet_put_query_count(commission, chair, expert_member, project, editio
     body = {"scores": [{"criterion": c.pk, "value": 2} for c in criteria], "feedback": "First"}
     assert client.put(f"{API}/sheets/{sheet.pk}/", body, format="json").status_code == 200
     body = {"scores": [{"criterion": c.pk, "value": 4} for c in criteria], "feedback": "Better"}
-    # The save (7, see test_performance; its lock refuses anyone but the author, so the sheet's
+    # The save (5, see test_performance; its lock refuses anyone but the author, so the sheet's
     # visibility is asked only on a refusal); the service returns the sheet with its scores:
     # nothing is read again.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.put(f"{API}/sheets/{sheet.pk}/", body, format="json")
     assert response.status_code == 200
     assert response.json() == client.get(f"{API}/sheets/{sheet.pk}/").json()
@@ -300,3 +300,58 @@ def test_chair_results_criteria_names_follow_the_requests_language(submitted, ch
     german = client.get(f"{API}/results/", {"edition": edition.pk}, HTTP_ACCEPT_LANGUAGE="de").json()
     assert "Novelty" in [c["name"] for c in english["live"]["criteria"]]
     assert "Neuheit" in [c["name"] for c in german["live"]["criteria"]]
+
+
+# --- the save's plain body and answer are what the serializers give ------------------------------
+PLAIN_BODIES = [
+    {"scores": []},
+    {"scores": [{"criterion": 1, "value": 3}], "feedback": "Good", "confidential_note": ""},
+    {"scores": [{"criterion": 1, "value": -2, "comment": "ok", "extra": [1]}], "other": 1},
+    {"scores": [{"criterion": 10**12, "value": 0, "comment": "é ü " + "x" * 4990}], "feedback": "f" * 10000},
+]
+OTHER_BODIES = [  # anything else: the serializer decides (values converted, or an error)
+    [], {"scores": "x"}, {"feedback": "no scores"}, {"scores": None}, {"scores": [1]},
+    {"scores": [{"criterion": "1", "value": 3}]}, {"scores": [{"criterion": 1, "value": 3.0}]},
+    {"scores": [{"criterion": True, "value": 3}]}, {"scores": [{"criterion": 1, "value": False}]},
+    {"scores": [{"criterion": 1}]}, {"scores": [{"criterion": 1, "value": 2, "comment": None}]},
+    {"scores": [{"criterion": 1, "value": 2, "comment": 5}]},
+    {"scores": [{"criterion": 1, "value": 2, "comment": " a "}]},
+    {"scores": [{"criterion": 1, "value": 2, "comment": "   "}]},
+    {"scores": [{"criterion": 1, "value": 2, "comment": "x" * 5001}]},
+    {"scores": [{"criterion": 1, "value": 2, "comment": "a\x00b"}]},
+    {"scores": [{"criterion": 1, "value": 2, "comment": "a\ud800b"}]}, {"scores": [], "feedback": " padded"},
+    {"scores": [], "feedback": "f" * 10001}, {"scores": [], "confidential_note": None}, {"scores": [], "feedback": 7},
+    {"scores": [], "confidential_note": "\n"},
+]
+
+
+@pytest.mark.parametrize("body", PLAIN_BODIES + OTHER_BODIES)
+def test_plain_sheet_update_is_the_serializers_validated_data(body):
+    from evaluation.serializers import ScoreSheetUpdateSerializer, plain_sheet_update
+
+    serializer = ScoreSheetUpdateSerializer(data=body)
+    plain = plain_sheet_update(body)
+    if body in PLAIN_BODIES:
+        assert serializer.is_valid() and plain is not None
+        assert plain == serializer.validated_data
+    else:
+        assert plain is None
+
+
+def test_sheet_put_answer_is_the_serializers(sheet, expert, criteria, settings):
+    from evaluation.serializers import ScoreSheetSerializer
+
+    settings.TIME_ZONE = "Europe/Berlin"  # times shown in the site's zone, as the serializer does
+    client = api(expert)
+    body = {"scores": [{"criterion": criteria[1].pk, "value": 3}, {"criterion": criteria[0].pk, "value": 5,
+                                                                   "comment": "strong"}], "feedback": "Well done"}
+    for _round in range(2):  # a save, then the same body again (nothing written)
+        response = client.put(f"{API}/sheets/{sheet.pk}/", body, format="json")
+        stored = ScoreSheet.objects.select_related("assignment__member").prefetch_related("scores").get(pk=sheet.pk)
+        assert response.json() == dict(ScoreSheetSerializer(stored).data)
+    client.post(f"{API}/sheets/{sheet.pk}/submit/")
+    response = client.put(f"{API}/sheets/{sheet.pk}/", {**body, "feedback": "Later"}, format="json")
+    stored = ScoreSheet.objects.select_related("assignment__member").prefetch_related("scores").get(pk=sheet.pk)
+    assert response.json()["submitted_at"] is not None
+    assert response.json() == dict(ScoreSheetSerializer(stored).data)
+    assert response.json()["scores"][0] == {"criterion": criteria[0].pk, "value": 5, "comment": "strong"}

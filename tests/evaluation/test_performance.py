@@ -16,9 +16,10 @@ def test_save_score_sheet_query_count(chair, expert_member, project, edition, ro
     user = expert_member.user
     services.save_score_sheet(sheet=sheet, actor=user, scores=[{"criterion": c.pk, "value": 2} for c in criteria])
     # Savepoint pair; lock sheet and seat with the conflict facts (one query); criteria with the
-    # sheet's current scores (one query); one upsert; the sheet row (with its weighted score); the
-    # revision (its number computed in the INSERT). A draft does not change the results: no bump.
-    with django_assert_num_queries(7):
+    # sheet's current scores (one query); the writes in one statement: the upsert, the sheet row
+    # (with its weighted score) and the revision (its number computed in the INSERT). A draft
+    # does not change the results: no bump.
+    with django_assert_num_queries(5):
         services.save_score_sheet(sheet=sheet, actor=user, scores=[{"criterion": c.pk, "value": 4} for c in criteria],
                                   feedback="Better")
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
-from evaluation import selectors, services
+from evaluation import aggregation, selectors, services
 from evaluation.models import (
     Assignment,
     ConflictOfInterest,
@@ -16,6 +16,7 @@ from evaluation.models import (
     ScoreSheetRevision,
     SheetStatus,
 )
+from evaluation.services.aggregates import specs_of
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
 from marathon.roles import COMMISSION_CHAIRS, COMMISSION_MEMBERS
@@ -231,6 +232,26 @@ def test_save_draft_keeps_values_and_history(sheet, expert, criteria):
     revisions = list(ScoreSheetRevision.objects.filter(sheet=sheet).order_by("number"))
     assert [r.number for r in revisions] == [1, 2]  # the unchanged third save adds nothing
     assert revisions[0].data["scores"] == {str(criteria[0].pk): {"value": 4, "comment": ""}}
+
+
+def test_save_writes_scores_sheet_and_revision_together(sheet, expert, criteria):
+    # The save's writes are one statement: each of its parts is checked here.
+    services.save_score_sheet(sheet=sheet, actor=expert, scores=full_scores(criteria, [4, 2, 3]), feedback="A")
+    saved = services.save_score_sheet(
+        sheet=sheet, actor=expert, feedback=" Better ", confidential_note="Note",
+        scores=[{"criterion": criteria[0].pk, "value": 5, "comment": "Strong"}, {"criterion": criteria[1].pk,
+                                                                                 "value": 2}])
+    assert sorted(Score.objects.filter(sheet=sheet).values_list("criterion_id", "value", "comment", "scale_min",
+                                                                 "scale_max")) == [
+        (criteria[0].pk, 5, "Strong", 1, 5), (criteria[1].pk, 2, "", 1, 5)]  # the third one removed
+    row = ScoreSheet.objects.get(pk=sheet.pk)
+    assert (row.feedback, row.confidential_note, row.updated_at) == ("Better", "Note", saved.updated_at)
+    assert row.weighted_score == saved.weighted_score == aggregation.sheet_score(
+        {criteria[0].pk: 5, criteria[1].pk: 2}, specs_of(criteria))
+    revision = ScoreSheetRevision.objects.get(sheet=sheet, number=2)
+    assert (revision.action, revision.actor_id, revision.created_at) == ("saved", expert.pk, saved.updated_at)
+    assert revision.data == {"status": "draft", "feedback": "Better", "confidential_note": "Note", "scores": {
+        str(criteria[0].pk): {"value": 5, "comment": "Strong"}, str(criteria[1].pk): {"value": 2, "comment": ""}}}
 
 
 def test_out_of_scale_value_is_refused(sheet, expert, criteria):

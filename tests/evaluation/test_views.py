@@ -256,7 +256,7 @@ def make_sheets(commission, chair, member, edition, n):
 def test_my_sheets_query_count(login, commission, chair, expert_member, edition, rows, django_assert_num_queries):
     make_sheets(commission, chair, expert_member, edition, rows)
     client = login(expert_member.user)
-    with django_assert_num_queries(PAGE_BASE + 4):  # seat ids, count, sheets, chaired
+    with django_assert_num_queries(PAGE_BASE + 4):  # seats, count, sheets, chaired
         response = client.get(reverse("evaluation:my_sheets"))
     assert response.content.decode().count('class="list-group-item list-group-item-action') == rows
 
