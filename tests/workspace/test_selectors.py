@@ -143,3 +143,19 @@ def test_evaluation_summary_reads_this_teams_signed_record(edition, team, member
     assert summary["journal_counts"] == {"Experiment": 1, "Sample test": 0, "Simulation": 0, "Literature": 0,
                                          "Meeting": 1}
     assert selectors.evaluation_summary(other)["final_report"] is None
+
+
+def test_labels_are_what_get_display_gives_in_the_active_language(team, member):
+    from django.utils import translation
+
+    signed_entry(team, member, title="Tensile test", kind="meeting")
+    milestone(team, member, title="Plan")
+    for language in ("en", "de"):
+        with translation.override(language):
+            entries = selectors.with_labels(selectors.journal_of(team), "kind", "status")
+            milestones = selectors.with_labels(selectors.milestones_of(team), "kind", "status")
+            assert [(e.kind_label, e.status_label) for e in entries] == [
+                (e.get_kind_display(), e.get_status_display()) for e in entries]
+            assert [(m.kind_label, m.status_label) for m in milestones] == [
+                (m.get_kind_display(), m.get_status_display()) for m in milestones]
+    assert (entries[0].kind_label, entries[0].status_label) == ("Besprechung", "Signiert")
