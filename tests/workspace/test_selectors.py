@@ -159,3 +159,22 @@ def test_labels_are_what_get_display_gives_in_the_active_language(team, member):
             assert [(m.kind_label, m.status_label) for m in milestones] == [
                 (m.get_kind_display(), m.get_status_display()) for m in milestones]
     assert (entries[0].kind_label, entries[0].status_label) == ("Besprechung", "Signiert")
+
+
+def test_team_with_people_is_what_the_orm_lookup_gives_without_more_queries(team, member, second_member,
+                                                                            project, outsider,
+                                                                            django_assert_num_queries):
+    project.co_supervisors.set([outsider])
+    expected = selectors.teams_for_workspace().get(pk=team.pk)
+    with django_assert_num_queries(3):  # the team, its memberships, the co-supervisors
+        found = selectors.team_with_people(team.pk)
+    with django_assert_num_queries(0):  # everything the access check and the pages read is loaded
+        people = [(m.pk, m.role, m.user.full_name, m.team is found) for m in found.memberships.all()]
+        co_supervisors = [u.pk for u in found.project.co_supervisors.all()]
+        loaded = (found.name, found.edition.year, found.project.title, found.project.edition.year)
+    assert people == [(m.pk, m.role, m.user.full_name, True) for m in expected.memberships.all()]
+    assert co_supervisors == [outsider.pk]
+    assert loaded == (expected.name, expected.edition.year, expected.project.title, expected.project.edition.year)
+    # The prefetched managers stay scoped to the team and project when filtered further.
+    assert list(found.memberships.filter(user=member).values_list("team_id", flat=True)) == [team.pk]
+    assert selectors.team_with_people(-1) is None
