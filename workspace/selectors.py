@@ -121,6 +121,28 @@ def milestones_of(team: Team) -> QuerySet:
     return Milestone.objects.filter(team=team).prefetch_related("owners").order_by("due_date", "pk")
 
 
+def work_plan(team: Team) -> list[Milestone]:
+    """`list(milestones_of(team))`, the owners set as the prefetch sets them, from two statements
+    compiled once per process (the team page's; compiling them cost more than running them)."""
+    milestones_statement, owners_statement = _work_plan_statements()
+    milestones = statements.rows(milestones_statement, {_TEAM_MARK: team.pk})
+    owners: dict[int, list] = {milestone.pk: [] for milestone in milestones}
+    for link in statements.rows(owners_statement, {_TEAM_MARK: team.pk}):
+        if link.milestone_id in owners:  # a milestone added between the two statements has none yet
+            owners[link.milestone_id].append(link.user)
+    for milestone in milestones:
+        _set_prefetched(milestone, "owners", owners[milestone.pk])
+    return milestones
+
+
+@functools.cache
+def _work_plan_statements() -> tuple:
+    # The owners in the prefetch's order: the users' own (full name).
+    owners = (Milestone.owners.through.objects.select_related("user").filter(milestone__team_id=_TEAM_MARK)
+              .order_by("user__full_name"))
+    return statements.compiled(milestones_of(Team(pk=_TEAM_MARK)).prefetch_related(None)), statements.compiled(owners)
+
+
 def journal_of(team: Team) -> QuerySet:
     """Current versions (drafts and signed ones not replaced by a signed correction), newest first."""
     return (JournalEntry.objects.filter(team=team, superseded_at__isnull=True)

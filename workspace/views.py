@@ -65,7 +65,7 @@ def index(request):
 def team_workspace(request, pk):
     team, access = selectors.team_for_workspace(request.user, pk)
     today = timezone.localdate()
-    milestones = selectors.with_labels(selectors.milestones_of(team), "kind", "status")
+    milestones = selectors.with_labels(selectors.work_plan(team), "kind", "status")
     for milestone in milestones:  # `Milestone.overdue` asks for today's date on every use
         milestone.overdue_today = milestone.is_overdue(today)
     # The page shows neither the entries' authors nor the activities' actors.

@@ -178,3 +178,14 @@ def test_team_with_people_is_what_the_orm_lookup_gives_without_more_queries(team
     # The prefetched managers stay scoped to the team and project when filtered further.
     assert list(found.memberships.filter(user=member).values_list("team_id", flat=True)) == [team.pk]
     assert selectors.team_with_people(-1) is None
+
+
+def test_work_plan_is_the_milestones_with_their_owners_in_two_queries(team, member, second_member,
+                                                                      django_assert_num_queries):
+    first = milestone(team, member, title="Plan")
+    first.owners.set([member, second_member])
+    milestone(team, member, title="Unowned")
+    expected = [(m.pk, m.title, [u.pk for u in m.owners.all()]) for m in selectors.milestones_of(team)]
+    with django_assert_num_queries(2):
+        found = [(m.pk, m.title, [u.pk for u in m.owners.all()]) for m in selectors.work_plan(team)]
+    assert found == expected and sorted(expected[0][2] + expected[1][2]) == sorted([member.pk, second_member.pk])
