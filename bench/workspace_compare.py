@@ -10,8 +10,10 @@
 teams of other editions, as the office, a supervisor of the team, a student member and an outsider
 (404); the supervision dashboard of every edition with every sort, with and without `all=1` and on
 several pages, as the office and as a supervisor; in English and German (some in Russian). Then,
-inside a transaction that is rolled back, the journal of a team whose signed entry was altered, whose
-link was removed and whose file digest was changed (the chain check must still say "broken").
+inside a transaction that is rolled back, the journals whose signed entry got an edited title, an
+added milestone link, co-author or file (the chain check must still say "broken"),
+and the team page of teams given milestone owners, activity and exports the bench data lacks
+(the exports' ids, from a sequence a rollback does not reset, are masked).
 CSRF tokens are masked (they change on every request). Run it against the benchmark database."""
 
 import json
@@ -20,6 +22,7 @@ import re
 import sys
 
 CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+"|("X-CSRFToken": ")[^"]+"')
+EXPORT_IDS = re.compile(rb'(export-|/workspace/exports/)[0-9]+')
 SORTS = ["risk", "overdue", "activity", "-activity", "name", "nope"]
 
 
@@ -51,6 +54,7 @@ def _people(team) -> dict:
 def _get(clients: dict, bodies: dict, who: str, url: str) -> None:
     response = clients[who].get(url)
     body = CSRF.sub(lambda m: (m.group(1) or m.group(2)) + b'"', response.content)
+    body = EXPORT_IDS.sub(rb"\1N", body)
     bodies[f"{who} {url}"] = [response.status_code, body.decode()]
 
 
@@ -123,6 +127,44 @@ def _tampered(bodies: dict, clients: dict) -> None:
             pass
 
 
+def _populated(bodies: dict, clients: dict) -> None:
+    """The bench data has no milestone owners, activity or exports: the team page of three teams
+    with them (added in a transaction that is rolled back), as the office and as a member."""
+    from datetime import datetime, timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.scenarios import persona_user, workspace_teams
+    from workspace.models import Activity, Milestone, WorkspaceExport
+
+    office = persona_user("office")
+    when = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.get_current_timezone())
+    try:
+        with transaction.atomic():
+            for number, team in enumerate(workspace_teams()[:3]):
+                people = list(team.memberships.order_by("pk").values_list("user_id", flat=True))
+                for index, milestone in enumerate(Milestone.objects.filter(team=team).order_by("pk")):
+                    milestone.owners.set(people[index % 3:index % 3 + 1 + number])
+                Activity.objects.bulk_create([
+                    Activity(team=team, actor_id=people[i % len(people)], verb="entry_signed",
+                             text=f"Step <{i}> & done", url=f"/workspace/journal/{i}/" if i % 2 else "",
+                             created_at=when + timedelta(hours=i)) for i in range(18)])
+                for status in ("done", "failed", "running"):
+                    WorkspaceExport.objects.create(team=team, owner=office, status=status, progress=40,
+                                                   error="Out of <memory>" if status == "failed" else "",
+                                                   created_at=when)
+                student = _people(team)["student"]
+                if student:
+                    clients["student"] = _client(student)
+                for who in ("office", "student") if student else ("office",):
+                    for lang in ("en", "de"):
+                        _get(clients, bodies, who, f"/workspace/teams/{team.pk}/?lang={lang}&t=populated")
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
 def dump(path: str) -> None:
     from bench.scenarios import persona_user
     from marathon.models import Edition
@@ -148,6 +190,7 @@ def dump(path: str) -> None:
         for url in _supervision(editions[-3:]):
             _get(clients, bodies, "supervisor", url)
     _tampered(bodies, clients)
+    _populated(bodies, clients)
     with open(path, "w") as out:
         json.dump(bodies, out)
     print(f"{len(bodies)} responses written to {path}")
