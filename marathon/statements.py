@@ -10,6 +10,7 @@ import weakref
 
 from django.conf import settings
 from django.db import connection
+from django.db.models.query import get_related_populators
 
 _layouts: dict[tuple, tuple] = {}
 MAX_STATEMENTS = 256
@@ -88,3 +89,31 @@ def execute_prepared(cursor, name: str, sql: str, params: list | tuple) -> None:
             prepare.execute(f"PREPARE {name} AS {numbered}")
         names.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+def compiled(queryset) -> tuple:
+    """A queryset's statement compiled once, with what turns its rows into objects as the ORM's
+    own iterable does (the model's fields, then the `select_related` objects). For a statement
+    run on every page with marks where the ids go (`rows(statement, {mark: id})`)."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    info, select = compiler.klass_info, compiler.select
+    start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(info, select, compiler.using)
+    return compiler, sql, tuple(params), (info["model"], names, start, end, populators)
+
+
+def rows(statement: tuple, marks: dict) -> list:
+    """The objects of a `compiled` statement, each mark among its parameters replaced."""
+    compiler, sql, params, (model, names, start, end, populators) = statement
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [marks.get(param, param) if type(param) is int else param for param in params])
+        fetched = cursor.fetchall()
+    found = []
+    if not fetched:
+        return found
+    for row in compiler.results_iter(results=[fetched]):  # the fields' converters, as the ORM applies them
+        obj = model.from_db(compiler.using, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        found.append(obj)
+    return found

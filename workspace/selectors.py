@@ -2,11 +2,12 @@
 
 import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     IntegerField,
@@ -22,7 +23,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from marathon.models import Edition
+from marathon import statements
+from marathon.models import Edition, User
 from marathon.statements import instances
 from projects.models import Membership, MembershipRole, Project, Team
 
@@ -58,13 +60,51 @@ def teams_for_workspace() -> QuerySet:
 
 def team_for_workspace(user, pk: int) -> tuple[Team, permissions.Access]:
     """The scoped lookup of every workspace page: 404 unless the user may read."""
-    team = get_object_or_404(teams_for_workspace(), pk=pk)
-    access = permissions.access_for(user, team)
+    team = team_with_people(pk)
+    access = permissions.access_for(user, team) if team is not None else permissions.NONE
     if not access.read:
         from django.http import Http404
 
         raise Http404
     return team, access
+
+
+def team_with_people(pk: int) -> Team | None:
+    """`teams_for_workspace().filter(pk=pk).first()` without the ORM's work on every page: its
+    three statements (the team with its project, edition and settings; the memberships with
+    their users; the co-supervisors) are compiled once per process (compiling them cost about a
+    quarter of the journal page's CPU) and their rows become the same objects, the memberships
+    and co-supervisors set as the prefetches set them."""
+    team_statement, memberships_statement, co_supervisors_statement = _team_statements()
+    found = statements.rows(team_statement, {_TEAM_MARK: pk})
+    if not found:
+        return None
+    team = found[0]
+    memberships = statements.rows(memberships_statement, {_TEAM_MARK: pk})
+    team_field = Membership._meta.get_field("team")
+    for membership in memberships:
+        team_field.set_cached_value(membership, team)
+    _set_prefetched(team, "memberships", memberships)
+    _set_prefetched(team.project, "co_supervisors",
+                    statements.rows(co_supervisors_statement, {_TEAM_MARK: team.project_id}))
+    return team
+
+
+def _set_prefetched(obj, name: str, objects: list) -> None:
+    queryset = getattr(obj, name).get_queryset()  # filtered to the object, as a prefetch leaves it
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = queryset
+
+
+@functools.cache
+def _team_statements() -> tuple:
+    team = (Team.objects.select_related("project__edition", "project__workspace_settings", "edition")
+            .filter(pk=_TEAM_MARK))
+    memberships = Membership.objects.select_related("user").filter(team_id=_TEAM_MARK)
+    co_supervisors = User.objects.filter(co_supervised_projects=_TEAM_MARK)  # the mark stands for the project
+    return tuple(statements.compiled(query) for query in (team, memberships, co_supervisors))
 
 
 def customer_can_read(project: Project) -> bool:
@@ -81,10 +121,50 @@ def milestones_of(team: Team) -> QuerySet:
     return Milestone.objects.filter(team=team).prefetch_related("owners").order_by("due_date", "pk")
 
 
+def work_plan(team: Team) -> list[Milestone]:
+    """`list(milestones_of(team))`, the owners set as the prefetch sets them, from two statements
+    compiled once per process (the team page's; compiling them cost more than running them)."""
+    milestones_statement, owners_statement = _work_plan_statements()
+    milestones = statements.rows(milestones_statement, {_TEAM_MARK: team.pk})
+    owners: dict[int, list] = {milestone.pk: [] for milestone in milestones}
+    for link in statements.rows(owners_statement, {_TEAM_MARK: team.pk}):
+        if link.milestone_id in owners:  # a milestone added between the two statements has none yet
+            owners[link.milestone_id].append(link.user)
+    for milestone in milestones:
+        _set_prefetched(milestone, "owners", owners[milestone.pk])
+    return milestones
+
+
+@functools.cache
+def _work_plan_statements() -> tuple:
+    # The owners in the prefetch's order: the users' own (full name).
+    owners = (Milestone.owners.through.objects.select_related("user").filter(milestone__team_id=_TEAM_MARK)
+              .order_by("user__full_name"))
+    return statements.compiled(milestones_of(Team(pk=_TEAM_MARK)).prefetch_related(None)), statements.compiled(owners)
+
+
 def journal_of(team: Team) -> QuerySet:
     """Current versions (drafts and signed ones not replaced by a signed correction), newest first."""
     return (JournalEntry.objects.filter(team=team, superseded_at__isnull=True)
             .select_related("author").order_by("-created_at", "-pk"))
+
+
+def with_labels(objects, *fields: str) -> list:
+    """The objects, each with `<field>_label` set to what `get_<field>_display()` returns: that
+    method rebuilds the field's choices mapping and translates every label on each call (a list
+    of 20 rows paid it 40 times); here each label is translated once per call."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    meta = objects[0]._meta
+    for name in fields:
+        field = meta.get_field(name)
+        labels = {value: str(label) for value, label in field.flatchoices}
+        attname, label_name = field.attname, f"{name}_label"
+        for obj in objects:
+            value = getattr(obj, attname)
+            setattr(obj, label_name, labels.get(value, value))
+    return objects
 
 
 def search_journal(entries: QuerySet, text: str) -> QuerySet:
@@ -123,24 +203,47 @@ CHAIN_FIELDS = ("team_id", "author_id", "kind", "title", "aim", "method", "sampl
 
 def verify_chain(team: Team) -> chain.ChainCheck:
     """Check the team's signed entries (every journal page shows the result). The links are read
-    as plain ids, names and digests from the link tables, one query each: prefetching milestone
-    and user rows for every entry of a long journal was half of the journal page's time."""
-    signed = JournalEntry.objects.filter(team=team, status=EntryStatus.SIGNED)
-    entries = list(signed.order_by("chain_index").only(*CHAIN_FIELDS))
+    as plain ids, names and digests from the link tables, in one statement: prefetching milestone
+    and user rows for every entry of a long journal was half of the journal page's time, and one
+    query per link table cost two round trips more. Both statements are built once per process."""
+    statements = _chain_statements()
+    entries = instances(JournalEntry, *_with_team(statements["entries"], team.pk))
     links = {entry.pk: {"milestones": [], "coauthors": [], "files": []} for entry in entries}
-    for entry_id, milestone_id in JournalEntry.milestones.through.objects.filter(
-            journalentry__in=signed).values_list("journalentry_id", "milestone_id"):
-        links[entry_id]["milestones"].append(milestone_id)
-    for entry_id, user_id in JournalEntry.coauthors.through.objects.filter(
-            journalentry__in=signed).values_list("journalentry_id", "user_id"):
-        links[entry_id]["coauthors"].append(user_id)
-    for entry_id, name, digest in JournalFile.objects.filter(entry__in=signed).values_list(
-            "entry_id", "original_name", "sha256"):
-        links[entry_id]["files"].append([name, digest])
+    with connection.cursor() as cursor:
+        cursor.execute(*_with_team(statements["links"], team.pk))
+        for kind, entry_id, linked_id, name, digest in cursor.fetchall():
+            entry_links = links.get(entry_id)
+            if entry_links is None:  # signed after the entries were read: checked on the next page
+                continue
+            entry_links[kind].append([name, digest] if kind == "files" else linked_id)
     for entry_links in links.values():
         for values in entry_links.values():
             values.sort()
     return chain.verify(entries, links)
+
+
+@functools.cache
+def _chain_statements() -> dict[str, tuple[str, tuple]]:
+    """`verify_chain`'s two statements with a mark where the team's id goes: the signed entries
+    (the columns the chain covers) and every link of them as (kind, entry, id or name, digest)."""
+    signed = JournalEntry.objects.filter(team_id=_TEAM_MARK, status=EntryStatus.SIGNED)
+    entries = signed.order_by("chain_index").only(*CHAIN_FIELDS)
+    ids = signed.values("pk")
+    number, text = IntegerField(), CharField()
+    milestones = (JournalEntry.milestones.through.objects.filter(journalentry__in=ids).order_by()
+                  .values_list(Value("milestones", output_field=text), "journalentry_id", "milestone_id",
+                               Value("", output_field=text), Value("", output_field=text)))
+    coauthors = (JournalEntry.coauthors.through.objects.filter(journalentry__in=ids).order_by()
+                 .values_list(Value("coauthors", output_field=text), "journalentry_id", "user_id",
+                              Value("", output_field=text), Value("", output_field=text)))
+    files = (JournalFile.objects.filter(entry__in=ids).order_by()
+             .values_list(Value("files", output_field=text), "entry_id", Value(None, output_field=number),
+                          "original_name", "sha256"))
+    compiled = {}
+    for name, query in {"entries": entries, "links": milestones.union(coauthors, files, all=True)}.items():
+        sql, params = query.query.sql_with_params()
+        compiled[name] = (sql, tuple(params))
+    return compiled
 
 
 def reports_of(team: Team) -> QuerySet:
@@ -263,9 +366,9 @@ def supervised_team_ids(user) -> QuerySet:
                    Team.objects.filter(project_id__in=co).order_by().values("pk")))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TeamRisk:
-    """One row of the supervision dashboard: a team's problems, as of `today`."""
+    """One row of the supervision dashboard: a team's problems, as of `today`, and how many."""
 
     pk: int
     name: str
@@ -274,10 +377,7 @@ class TeamRisk:
     report_missing: bool
     sent_back: bool
     inactive: bool
-
-    @property
-    def risk(self) -> int:
-        return (self.overdue > 0) + self.inactive + self.report_missing + self.sent_back
+    risk: int
 
 
 def team_risks(edition: Edition, *, user, config: EditionWorkspaceSettings | None = None) -> list[TeamRisk]:
@@ -291,26 +391,50 @@ def team_risks(edition: Edition, *, user, config: EditionWorkspaceSettings | Non
     config = config or edition_settings(edition)
     inactive_since = timezone.now() - timedelta(days=config.inactivity_days)
     due = periods.last_due_period(edition, config.report_cadence, today)
-    overdue = (Milestone.objects.filter(team=OuterRef("pk"), status__in=OPEN_MILESTONE_STATUSES, due_date__lt=today)
+    sql, params = _risk_statement(staff=user.is_staff, due=due is not None)
+    marks = {_EDITION_MARK: edition.pk, _USER_MARK: user.pk, _TODAY_MARK: today,
+             _DUE_MARK: due.start if due else today}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [marks.get(param, param) if isinstance(param, int | date) else param
+                             for param in params])
+        rows = cursor.fetchall()
+    found = []
+    for pk, name, overdue, last, missing, back in rows:
+        inactive = last is None or last < inactive_since
+        found.append(TeamRisk(pk, name, overdue, last, missing, back, inactive,
+                              (overdue > 0) + inactive + missing + back))
+    return found
+
+
+_EDITION_MARK, _USER_MARK = -18_102, -18_103
+_TODAY_MARK, _DUE_MARK = date(1901, 2, 3), date(1902, 3, 4)
+
+
+@functools.cache
+def _risk_statement(*, staff: bool, due: bool) -> tuple[str, tuple]:
+    """`team_risks`' statement as the ORM writes it, built once per process (per the two shapes
+    of each flag) with marks where the edition, the user and the dates go: compiling the five
+    subqueries cost more worker CPU than PostgreSQL spent running them (issue 18)."""
+    overdue = (Milestone.objects.filter(team=OuterRef("pk"), status__in=OPEN_MILESTONE_STATUSES,
+                                        due_date__lt=_TODAY_MARK)
                .order_by().values("team").annotate(n=Count("pk")).values("n"))
     # Newest first and one row, not MAX(): a backward scan of journal_team_created_idx stops at
     # the first entry instead of reading all of the team's entries.
     last = JournalEntry.objects.filter(team=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
     handed_in = ProgressReport.objects.filter(
-        team=OuterRef("pk"), period_start=due.start if due else today,
-        status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
+        team=OuterRef("pk"), period_start=_DUE_MARK, status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
     sent_back = ProgressReport.objects.filter(team=OuterRef("pk"), status=ReportStatus.CHANGES_REQUESTED)
-    teams = Team.objects.filter(edition=edition)
-    if not user.is_staff:
-        teams = teams.filter(pk__in=supervised_team_ids(user))
+    teams = Team.objects.filter(edition_id=_EDITION_MARK)
+    if not staff:
+        teams = teams.filter(pk__in=supervised_team_ids(User(pk=_USER_MARK)))
     rows = teams.annotate(
         overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
         last_activity=Subquery(last),
         report_missing=(~Exists(handed_in)) if due else Value(False),
         sent_back=Exists(sent_back),
     ).order_by("name", "pk").values_list("pk", "name", "overdue", "last_activity", "report_missing", "sent_back")
-    return [TeamRisk(pk, name, overdue, last, missing, back, last is None or last < inactive_since)
-            for pk, name, overdue, last, missing, back in rows]
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params)
 
 
 # Sort keys over rows already in (name, pk) order: Python's sort is stable, so ties keep that
@@ -332,6 +456,10 @@ def teams_at_risk(rows: list[TeamRisk], *, only_at_risk: bool = True, sort: str 
 
 def risk_counts(rows: list[TeamRisk]) -> dict:
     """Counts over all the rows (not only the ones at risk)."""
-    return {"teams": len(rows), "overdue": sum(row.overdue > 0 for row in rows),
-            "inactive": sum(row.inactive for row in rows), "missing": sum(row.report_missing for row in rows),
-            "sent_back": sum(row.sent_back for row in rows)}
+    overdue = inactive = missing = sent_back = 0
+    for row in rows:
+        overdue += row.overdue > 0
+        inactive += row.inactive
+        missing += row.report_missing
+        sent_back += row.sent_back
+    return {"teams": len(rows), "overdue": overdue, "inactive": inactive, "missing": missing, "sent_back": sent_back}

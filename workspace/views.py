@@ -64,13 +64,16 @@ def index(request):
 @login_required
 def team_workspace(request, pk):
     team, access = selectors.team_for_workspace(request.user, pk)
-    milestones = list(selectors.milestones_of(team))
-    config = selectors.edition_settings(team.edition)
+    today = timezone.localdate()
+    milestones = selectors.with_labels(selectors.work_plan(team), "kind", "status")
+    for milestone in milestones:  # `Milestone.overdue` asks for today's date on every use
+        milestone.overdue_today = milestone.is_overdue(today)
+    # The page shows neither the entries' authors nor the activities' actors.
+    recent = selectors.with_labels(selectors.journal_of(team).select_related(None)[:5], "kind", "status")
     return render(request, "workspace/team_workspace.html", {
-        "team": team, "access": access, "milestones": milestones, "today": timezone.localdate(),
-        "timeline": selectors.timeline(milestones, team.edition),
-        "recent": selectors.journal_of(team)[:5], "activity": selectors.activity_of(team),
-        "report_rows": selectors.report_rows(team, config.report_cadence), "config": config,
+        "team": team, "access": access, "milestones": milestones, "today": today,
+        "timeline": selectors.timeline(milestones, team.edition), "recent": recent,
+        "activity": selectors.activity_of(team).select_related(None),
         "customer_can_read": selectors.customer_can_read(team.project),
         "exports": WorkspaceExport.objects.filter(team=team, owner=request.user).defer("content")[:3],
     })
@@ -140,7 +143,8 @@ def journal(request, pk):
     entries = selectors.search_journal(selectors.journal_of(team), query)
     page = Paginator(entries, JOURNAL_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "workspace/journal.html", {
-        "team": team, "access": access, "page": page, "entries": page.object_list, "q": query,
+        "team": team, "access": access, "page": page, "q": query,
+        "entries": selectors.with_labels(page.object_list, "kind", "status"),
         "querystring": f"q={query}&" if query else "", "chain": selectors.verify_chain(team)})
 
 

@@ -143,3 +143,49 @@ def test_evaluation_summary_reads_this_teams_signed_record(edition, team, member
     assert summary["journal_counts"] == {"Experiment": 1, "Sample test": 0, "Simulation": 0, "Literature": 0,
                                          "Meeting": 1}
     assert selectors.evaluation_summary(other)["final_report"] is None
+
+
+def test_labels_are_what_get_display_gives_in_the_active_language(team, member):
+    from django.utils import translation
+
+    signed_entry(team, member, title="Tensile test", kind="meeting")
+    milestone(team, member, title="Plan")
+    for language in ("en", "de"):
+        with translation.override(language):
+            entries = selectors.with_labels(selectors.journal_of(team), "kind", "status")
+            milestones = selectors.with_labels(selectors.milestones_of(team), "kind", "status")
+            assert [(e.kind_label, e.status_label) for e in entries] == [
+                (e.get_kind_display(), e.get_status_display()) for e in entries]
+            assert [(m.kind_label, m.status_label) for m in milestones] == [
+                (m.get_kind_display(), m.get_status_display()) for m in milestones]
+    assert (entries[0].kind_label, entries[0].status_label) == ("Besprechung", "Signiert")
+
+
+def test_team_with_people_is_what_the_orm_lookup_gives_without_more_queries(team, member, second_member,
+                                                                            project, outsider,
+                                                                            django_assert_num_queries):
+    project.co_supervisors.set([outsider])
+    expected = selectors.teams_for_workspace().get(pk=team.pk)
+    with django_assert_num_queries(3):  # the team, its memberships, the co-supervisors
+        found = selectors.team_with_people(team.pk)
+    with django_assert_num_queries(0):  # everything the access check and the pages read is loaded
+        people = [(m.pk, m.role, m.user.full_name, m.team is found) for m in found.memberships.all()]
+        co_supervisors = [u.pk for u in found.project.co_supervisors.all()]
+        loaded = (found.name, found.edition.year, found.project.title, found.project.edition.year)
+    assert people == [(m.pk, m.role, m.user.full_name, True) for m in expected.memberships.all()]
+    assert co_supervisors == [outsider.pk]
+    assert loaded == (expected.name, expected.edition.year, expected.project.title, expected.project.edition.year)
+    # The prefetched managers stay scoped to the team and project when filtered further.
+    assert list(found.memberships.filter(user=member).values_list("team_id", flat=True)) == [team.pk]
+    assert selectors.team_with_people(-1) is None
+
+
+def test_work_plan_is_the_milestones_with_their_owners_in_two_queries(team, member, second_member,
+                                                                      django_assert_num_queries):
+    first = milestone(team, member, title="Plan")
+    first.owners.set([member, second_member])
+    milestone(team, member, title="Unowned")
+    expected = [(m.pk, m.title, [u.pk for u in m.owners.all()]) for m in selectors.milestones_of(team)]
+    with django_assert_num_queries(2):
+        found = [(m.pk, m.title, [u.pk for u in m.owners.all()]) for m in selectors.work_plan(team)]
+    assert found == expected and sorted(expected[0][2] + expected[1][2]) == sorted([member.pk, second_member.pk])

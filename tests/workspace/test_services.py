@@ -161,6 +161,30 @@ def test_tampered_links_break_the_chain(team, member, second_member, tampering):
     assert (check.ok, check.broken.pk, check.reason) == (False, linked.pk, "content")
 
 
+def test_chain_of_entries_with_several_links_verifies_and_an_added_link_breaks_it(team, member, second_member,
+                                                                                 supervisor):
+    """The links come from one statement over three tables: each entry gets its own, sorted as numbers."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    milestones = [milestone(team, member, title=f"M{i}") for i in range(11)]  # ids past 9 sort apart as text
+    linked = services.create_entry(team=team, actor=member, data=entry_data(title="Linked"),
+                                   milestones=milestones[::-1], coauthors=[supervisor, second_member],
+                                   files=[SimpleUploadedFile("b.csv", CSV.encode()),
+                                          SimpleUploadedFile("a.csv", CSV.encode())])
+    services.sign_entry(entry=linked, actor=member)
+    other = services.create_entry(team=team, actor=member, data=entry_data(title="Other"),
+                                  milestones=milestones[:1])
+    services.sign_entry(entry=other, actor=member)
+    assert selectors.verify_chain(team) == chain.ChainCheck(True, 2)
+    with connection.cursor() as cursor:  # past the guard triggers, as in the tests above
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("INSERT INTO workspace_journalentry_milestones (journalentry_id, milestone_id) "
+                       "VALUES (%s, %s)", [other.pk, milestones[5].pk])
+        cursor.execute("SET session_replication_role = DEFAULT")
+    check = selectors.verify_chain(team)
+    assert (check.ok, check.broken.pk, check.reason) == (False, other.pk, "content")
+
+
 def test_journal_search_finds_words_of_the_entry(team, member):
     signed_entry(team, member, title="Tensile test", results="Magnesium specimens cracked")
     signed_entry(team, member, title="Meeting notes", kind="meeting", results="Budget discussed")
