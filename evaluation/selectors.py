@@ -435,10 +435,10 @@ def publication_gaps(commission: Commission, reads: "CountedReads | None" = None
     ids = {_COMMISSION_MARK: commission.pk, _EDITION_MARK: commission.edition_id, _NEEDED_MARK: needed}
     derived = reads is not None and reads.loaded
     drafts_sql, short_sql, without_results_sql = _gaps_statements()
+    run = (drafts_sql, without_results_sql) if derived else (drafts_sql, short_sql, without_results_sql)
     with connection.cursor() as cursor:
         found = []
-        for sql, params in (drafts_sql, without_results_sql) if derived else (drafts_sql, short_sql,
-                                                                              without_results_sql):
+        for sql, params in run:
             cursor.execute(sql, [ids.get(param, param) for param in params])
             found.append(cursor.fetchall())
     if derived:
