@@ -8,7 +8,8 @@ versions of the code byte for byte (bench/README.md, "Round 4").
 environment; `dashboard`: the chair's dashboard page instead of the API), `n` times after two
 warm-ups (then the garbage collector's heap frozen, as in the gunicorn workers), as the chair
 persona; prints the median and minimum `time.process_time()` (worker CPU) and wall time per
-request and the SQL time of the last one.
+request, then the median and minimum SQL time per request (the sum of its statements' times, as
+Django's debug cursor takes them, over n more requests).
 `bodies`: for every commission, as one of its chairs, in English and German, with the results
 cache on (twice: computed, then read back) and off, writes each response's status and body to
 `OUT_DIR` (the clock frozen, so `computed_at` is the same in every run); `diff -r` two of them.
@@ -57,16 +58,19 @@ def cost(n: int, dashboard: bool = False) -> None:
                 response = client.get(path)
                 cpu.append(time.process_time() - start_cpu)
                 wall.append(time.perf_counter() - start_wall)
-            with CaptureQueriesContext(connection) as captured:
-                client.get(path)
+            sql = []  # then n more requests, each's statements timed (the capture costs CPU of its own)
+            for _ in range(n):
+                with CaptureQueriesContext(connection) as captured:
+                    client.get(path)
+                sql.append(sum(float(q["time"]) for q in captured.captured_queries))
             raise _Rollback
     except _Rollback:
         pass
     finally:
         gc.unfreeze()
-    sql = sum(float(q["time"]) for q in captured.captured_queries)
     print(f"{path}: {response.status_code}, {len(response.content):,} bytes, {len(captured)} queries, "
-          f"SQL {sql * 1000:.1f} ms; worker CPU median {statistics.median(cpu) * 1000:.1f} ms "
+          f"SQL median {statistics.median(sql) * 1000:.1f} ms (min {min(sql) * 1000:.1f}); "
+          f"worker CPU median {statistics.median(cpu) * 1000:.1f} ms "
           f"(min {min(cpu) * 1000:.1f}); wall median {statistics.median(wall) * 1000:.1f} ms "
           f"(min {min(wall) * 1000:.1f}); n={n}")
 

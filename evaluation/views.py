@@ -279,11 +279,13 @@ def _results_options(params) -> tuple[str, bool]:
     return (tables.choice(params, "r_sort", tables.RESULT_SORTS, "rank"), params.get("r_filter") == "disagreement")
 
 
-def _results_table(commission, params=None, key: str | None = None) -> tuple[str, tables.Table]:
+def _results_table(commission, params=None, key: str | None = None,
+                   reads: selectors.CountedReads | None = None) -> tuple[str, tables.Table]:
     """The chair's rendered results table (one page of it, sorted and filtered from `params`),
     cached under the live results' key (which changes with every input of the numbers) per
     language and table options: a repeated view costs the key's one primary-key query (none when
-    the caller gives `key`)."""
+    the caller gives `key`). `reads` keeps the rows the results are computed from, if they are
+    (`selectors.compute_results`)."""
     params = params if params is not None else QueryDict()
     sort, disagreement = _results_options(params)
     key = key or selectors.results_cache_key(commission)
@@ -296,7 +298,7 @@ def _results_table(commission, params=None, key: str | None = None) -> tuple[str
         html, meta = cached
         table = tables.Table(**meta)
     else:
-        results = selectors.live_results(commission, key=key, details=False)
+        results = selectors.live_results(commission, key=key, details=False, reads=reads)
         rows = tables.results_rows(results["projects"], sort, disagreement)
         table = tables.paginate(params, "r", rows, sort=sort, sort_options=_result_sort_labels(), allow_all=True)
         html = render_to_string("evaluation/_results_table.html", _results_table_context(
@@ -336,8 +338,12 @@ def dashboard(request, year):
     params = request.GET
     publishing = {}
     key = selectors.results_cache_key(commission)
+    # The results table first: when it computes the live results (cold), the gaps count the
+    # projects short of sheets from the same rows instead of a statement of their own.
+    reads = selectors.CountedReads(commission) if is_chair and snapshot is None else None
+    results_table, results = _results_table(commission, params, key, reads) if is_chair else ("", None)
     if is_chair and snapshot is None:
-        gaps = selectors.dashboard_gaps(commission, key)
+        gaps = selectors.dashboard_gaps(commission, key, reads)
         publishing = {
             "gaps": {kind: _GapTexts(kind, rows) for kind, rows in gaps.items()},
             "has_gaps": selectors.has_gaps(gaps),
@@ -360,7 +366,6 @@ def dashboard(request, year):
             lambda: selectors.progress_by_project(commission, sort=project_sort, fewer_than=fewer_than)),
         sort=project_sort, sort_options={"title": _("title"), "submitted": _("submitted"),
                                          "assigned": _("assigned")})
-    results_table, results = _results_table(commission, params, key) if is_chair else ("", None)
     return render(request, "evaluation/commission_dashboard.html", {
         **publishing,
         "commission": commission, "edition": commission.edition, "snapshot": snapshot, "is_chair": is_chair,

@@ -3,14 +3,16 @@ and the pages of its progress tables under the results version: every change of 
 bumps it, so the cached gaps always equal `publication_gaps` computed afresh and the progress
 tables show the counts of the moment — one test per path that changes them."""
 
+from unittest import mock
+
 import pytest
 from django.contrib import admin
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from evaluation import selectors, services
-from evaluation.models import Assignment, ExpertGroup, ResultSubmission
+from evaluation.models import Assignment, Commission, ExpertGroup, ResultSubmission
 from projects.models import MembershipRole
 from tests.factories import MembershipFactory, approved_project_with_team
 
@@ -128,6 +130,36 @@ def test_dashboard_shows_a_new_draft_after_a_cached_view(login, commission, chai
     assert "sheet not submitted" not in client.get(url).content.decode()
     services.assign_expert(member=member, project=approved_project_with_team(edition=edition), actor=chair)
     assert "Nora New: 1 sheet not submitted" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("cache_on", [True, False])
+def test_dashboard_counts_the_projects_short_of_sheets_from_the_results_rows(login, commission, chair, scored,
+                                                                          edition, cache_on):
+    """The first view (and every view with `EVALUATION_RESULTS_CACHE` off) computes the results
+    table, then counts the projects short of sheets from its rows (no statement of their own)."""
+    Commission.objects.filter(pk=commission.pk).update(min_sheets_per_project=3)
+    client = login(chair)
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    count = selectors.CountedReads.short_of_sheets
+    with override_settings(EVALUATION_RESULTS_CACHE=cache_on), \
+            mock.patch.object(selectors.CountedReads, "short_of_sheets", autospec=True, side_effect=count) as derived:
+        html = client.get(url).content.decode()
+    assert derived.call_count == 1
+    assert "Alpha: 2 of 3 submitted sheets" in html and "Beta: 2 of 3 submitted sheets" in html
+    assert html.index("Alpha: 2 of 3") < html.index("Beta: 2 of 3")
+
+
+def test_dashboard_gaps_computed_alone_when_the_results_table_is_cached(login, commission, chair, scored, edition):
+    """The results table from the cache and the gaps not (another minimum of sheets): the gaps
+    run their own statements."""
+    client = login(chair)
+    url = reverse("evaluation:dashboard", args=[edition.year])
+    assert "submitted sheets</li>" not in client.get(url).content.decode()
+    Commission.objects.filter(pk=commission.pk).update(min_sheets_per_project=3)
+    with mock.patch.object(selectors, "compute_results") as compute:
+        html = client.get(url).content.decode()
+    assert compute.call_count == 0
+    assert "Alpha: 2 of 3 submitted sheets" in html and "Beta: 2 of 3 submitted sheets" in html
 
 
 # --- the progress tables -------------------------------------------------------------------

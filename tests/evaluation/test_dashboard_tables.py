@@ -2,10 +2,14 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation import selectors, services, tables
-from tests.factories import approved_project_with_team
+from evaluation.models import Assignment, Commission, ExpertGroup, ScoreSheet, SheetStatus
+from projects.models import Project
+from tests.factories import EditionFactory, approved_project_with_team
 
+from .conftest import seat
 from .helpers import full_scores, submit_every_sheet
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +107,16 @@ def test_progress_counts_equal_whichever_sort_computes_them(commission, chair, e
     assert experts("name")[expert_member.pk] == (30, 3) and sorted(experts("name").values())[0] == (0, 0)
     assert projects("title") == projects("submitted") == projects("assigned")
     assert projects("title")["P00"] == (1, 1) and projects("title")["P29"] == (1, 0)
+
+
+def test_progress_of_projects_counts_this_commissions_seats_only(commission, chair, expert_member, thirty_projects):
+    """The per-row counts keep the assignments to this commission's seats (`member_id = ANY(...)`
+    of the seats): an assignment to another commission's seat, with a submitted sheet, is not
+    counted, whichever sort computes the counts."""
+    other = seat(Commission.objects.create(edition=EditionFactory(year=1999)), group=ExpertGroup.EXTERNAL)
+    project = Project.objects.get(edition=thirty_projects, title="P05")
+    assignment = Assignment.objects.create(member=other, project=project)
+    ScoreSheet.objects.create(assignment=assignment, status=SheetStatus.SUBMITTED, submitted_at=timezone.now())
+    for sort in ("title", "submitted", "assigned"):
+        counts = {p.title: (p.assigned, p.submitted) for p in selectors.progress_by_project(commission, sort=sort)}
+        assert counts["P05"] == (1, 0) and counts["P00"] == (1, 1)

@@ -10,8 +10,9 @@ from evaluation import selectors, services
 from evaluation.models import Commission, ExpertGroup, RankingMethod, ResultSnapshot, ResultSubmission
 from marathon.exceptions import RuleViolation
 from marathon.models import AuditEntry, Notification
+from projects.models import ProjectStatus
 from tests.conftest import api_client_for as api
-from tests.factories import EditionFactory, approved_project_with_team
+from tests.factories import EditionFactory, ProjectFactory, approved_project_with_team
 
 from .conftest import seat
 from .helpers import full_scores, open_evaluation, publish
@@ -76,6 +77,53 @@ def test_publication_gaps_follow_the_threshold_and_the_commission(commission, ga
     other = Commission.objects.create(edition=EditionFactory(year=1999))
     assert selectors.publication_gaps(other) == {
         "unsubmitted_sheets": [], "projects_short_of_sheets": [], "teams_without_results": []}
+
+
+@pytest.fixture
+def repeated_titles(commission, chair, gaps, edition, criteria):
+    """On top of `gaps`: a declared conflict on one of Alpha's sheets, two more projects called
+    "Gamma" (one nobody was assigned, one with a submitted sheet) and a project of another status
+    and one of another edition, neither evaluated."""
+    expert = gaps["experts"][0]
+    services.declare_conflict(member=expert, project=gaps["a"], reason="Found out late.", actor=expert.user)
+    unassigned = approved_project_with_team(edition=edition, title="Gamma")
+    second = approved_project_with_team(edition=edition, title="Gamma")
+    sheet = services.assign_expert(member=gaps["experts"][1], project=second, actor=chair).sheet
+    services.save_score_sheet(sheet=sheet, actor=gaps["experts"][1].user, scores=full_scores(criteria, [4, 4]))
+    services.submit_score_sheet(sheet=sheet, actor=gaps["experts"][1].user)
+    ProjectFactory(edition=edition, title="Aardvark", status=ProjectStatus.SUBMITTED)
+    approved_project_with_team(edition=EditionFactory(year=1999), title="Aardvark")
+    return {"unassigned": unassigned, "second": second, **gaps}
+
+
+@pytest.mark.parametrize("needed", [1, 2, 3])
+def test_publication_gaps_counted_from_the_results_rows_equal_the_statement(commission, repeated_titles, needed,
+                                                                          django_assert_num_queries):
+    """The chair's cold dashboard computes the live results first and counts the projects short
+    of sheets from the same rows (`CountedReads`): the same gaps as the grouped statement, in the
+    same order (title, then id), with one query fewer."""
+    commission.min_sheets_per_project = needed
+    reads = selectors.CountedReads(commission)
+    assert not reads.loaded
+    results = selectors.compute_results(commission, details=False, reads=reads)
+    assert reads.loaded
+    assert results == {**selectors.compute_results(commission, details=False), "computed_at": results["computed_at"]}
+    with django_assert_num_queries(2):  # drafts and teams without results only
+        derived = selectors.publication_gaps(commission, reads)
+    with django_assert_num_queries(3):
+        assert selectors.publication_gaps(commission) == derived
+    assert selectors.publication_gaps(commission, selectors.CountedReads(commission)) == derived  # not loaded
+
+
+def test_projects_short_of_sheets_by_title_then_id(commission, repeated_titles):
+    gamma, unassigned, second = repeated_titles["gamma"], repeated_titles["unassigned"], repeated_titles["second"]
+    reads = selectors.CountedReads(commission)
+    selectors.compute_results(commission, details=False, reads=reads)
+    expected = [("Alpha", repeated_titles["a"].pk, 1), ("Gamma", gamma.pk, 1), ("Gamma", unassigned.pk, 0),
+                ("Gamma", second.pk, 1)]
+    for found in (selectors.publication_gaps(commission), selectors.publication_gaps(commission, reads)):
+        assert [(row["title"], row["project"], row["submitted"]) for row in found["projects_short_of_sheets"]] == (
+            expected)
 
 
 def test_publish_with_missing_sheets_refused_without_confirmation(commission, chair, gaps):
