@@ -6,6 +6,8 @@ ids go, and run it with the ids (`evaluation.selectors.criteria_with_scores`,
 against the model's fields and looked up their converters on every call, which cost more CPU
 than running the statement; `instances` does that once per statement."""
 
+import re
+
 from django.db import connection
 
 _layouts: dict[tuple, tuple] = {}
@@ -54,3 +56,53 @@ def _layout(model, sql: str, columns: list[str]) -> tuple:
         _layouts.clear()
     layout = _layouts[(model, sql)] = (tuple(names), tuple(positions), tuple(annotations), tuple(converters))
     return layout
+
+
+# --- prepared statements ---------------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"%[%s]")
+
+
+def fetch_prepared(name: str, sql: str, params) -> list[tuple]:
+    """The rows of `sql` (a fixed statement with `%s` placeholders, as the ORM writes them), run on
+    PostgreSQL as a prepared statement of the database session: PostgreSQL plans it on the first
+    executions only and then reuses a generic plan, where planning a many-table join again on
+    every request cost it more than running it (the score sheet's nine tables: ~2 ms of planning,
+    0.2 ms of execution). PREPARE goes with the first EXECUTE in one round trip, so the statement
+    still counts once. A prepared statement outlives transactions and rollbacks and lasts as long
+    as the session: the names prepared are kept with the DB-API connection they were prepared on
+    (a reconnection is a new one; each thread has its own). Elsewhere the statement is simply run."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        prepared, unsure = _session_state()
+        call = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        if name in unsure:  # a first run failed: was the PREPARE before the failing EXECUTE done?
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
+            if cursor.fetchone()[0]:
+                prepared.add(name)
+            unsure.discard(name)
+        if name in prepared:
+            cursor.execute(call, params)
+        else:
+            try:
+                cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {call}", params)
+            except Exception:
+                unsure.add(name)
+                raise
+            prepared.add(name)
+        return cursor.fetchall()
+
+
+def _session_state() -> tuple[set[str], set[str]]:
+    """(names prepared, names perhaps prepared) on the current database session."""
+    session = getattr(connection, "marathon_prepared", None)
+    if session is None or session[0] is not connection.connection:
+        session = connection.marathon_prepared = (connection.connection, set(), set())
+    return session[1], session[2]
+
+
+def _numbered(sql: str) -> str:
+    """`%s` placeholders as PREPARE's `$1`, `$2`…; `%%` stays for the driver to unescape."""
+    count = iter(range(1, sql.count("%s") + 1))
+    return _PLACEHOLDER.sub(lambda m: "%%" if m.group() == "%%" else f"${next(count)}", sql)

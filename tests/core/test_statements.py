@@ -1,11 +1,13 @@
 """`marathon.statements.instances`: the same objects as `Model.objects.raw()` for a statement the
-ORM wrote once (issue 18: the score-sheet page's criteria, revisions and workspace summary)."""
+ORM wrote once (issue 18: the score-sheet page's criteria, revisions and workspace summary);
+`fetch_prepared`: such a statement as a prepared statement of the session (the sheet's lookup)."""
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.db.models import F, Value
 
 from evaluation.models import Criterion
-from marathon.statements import instances
+from marathon.statements import fetch_prepared, instances
 from tests.evaluation.factories import CriterionFactory
 from tests.factories import EditionFactory
 
@@ -34,3 +36,47 @@ def test_instances_need_the_primary_key():
     sql, params = Criterion.objects.values("name").query.sql_with_params()
     with pytest.raises(ValueError, match="primary key"):
         instances(Criterion, sql, params)
+
+
+def _prepared_on_server(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_prepares_once_per_session_and_counts_once(django_assert_num_queries):
+    edition = EditionFactory()
+    CriterionFactory(edition=edition, name="Rigour 100%")
+    sql = ("SELECT c.name_en, c.edition_id FROM evaluation_criterion c "
+           "WHERE c.edition_id = %s AND c.name_en LIKE '%%100%%' AND c.position >= %s")
+    params = [edition.pk, 0]
+    with django_assert_num_queries(1) as captured:
+        assert fetch_prepared("marathon_test_rows", sql, params) == [("Rigour 100%", edition.pk)]
+    assert captured.captured_queries[0]["sql"].startswith("PREPARE marathon_test_rows AS ")
+    with django_assert_num_queries(1) as captured:
+        assert fetch_prepared("marathon_test_rows", sql, params) == [("Rigour 100%", edition.pk)]
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE marathon_test_rows(")
+    assert _prepared_on_server("marathon_test_rows")
+    other = EditionFactory()
+    CriterionFactory(edition=other, name="Impact 100%")
+    assert fetch_prepared("marathon_test_rows", sql, [other.pk, 0]) == [("Impact 100%", other.pk)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_prepares_again_on_a_new_session():
+    sql, params = Criterion.objects.filter(pk=-1).values_list("pk").query.sql_with_params()
+    assert fetch_prepared("marathon_test_empty", sql, params) == []
+    connection.marathon_prepared = (object(), set(), set())  # as after a reconnection: nothing known
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE marathon_test_empty")
+    assert fetch_prepared("marathon_test_empty", sql, params) == []
+    assert _prepared_on_server("marathon_test_empty")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_after_a_failed_first_run_checks_the_server():
+    sql = "SELECT 1 / %s"
+    with pytest.raises(DataError), transaction.atomic():
+        fetch_prepared("marathon_test_divide", sql, [0])  # PREPARE done, EXECUTE failed
+    assert fetch_prepared("marathon_test_divide", sql, [1]) == [(1,)]
