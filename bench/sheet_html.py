@@ -81,6 +81,12 @@ def write(folder: str) -> None:
             body = re.sub(r"Saved at \d\d:\d\d:\d\d", "Saved at T", response.content.decode())
             save("expert-en-after-save.html", response, re.sub(r"<li>#(\d+) · [^<]*·", r"<li>#\1 · T ·", body))
             _variants(client, sheets, save)
+            client = Client()
+            client.force_login(persona_user("office"))  # the summary's other page (round 5)
+            team = sheets["draft_sub"].assignment.project.team
+            for language in ("en", "de"):
+                save(f"office-{language}-results-draft.html",
+                     client.get(reverse("workspace:results_draft", args=[team.pk]), {"lang": language}))
             raise _Rollback
     except _Rollback:
         pass
