@@ -65,7 +65,7 @@ def cpu(rounds: int = 5, n: int = 200) -> None:
             _run(clients[name], paths, n)
             figures[name].append((time.process_time() - start) / n * 1000)
     for name, values in figures.items():
-        print(f"{name}: median {statistics.median(values):.2f} ms  rounds "  # noqa: T201
+        print(f"{name}: median {statistics.median(values):.2f} ms, min {min(values):.2f} ms  rounds "  # noqa: T201
               + " ".join(f"{v:.2f}" for v in values))
 
 
