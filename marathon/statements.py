@@ -70,9 +70,10 @@ def fetch_prepared(name: str, sql: str, params) -> list[tuple]:
     0.2 ms of execution). PREPARE goes with the first EXECUTE in one round trip, so the statement
     still counts once. A prepared statement outlives transactions and rollbacks and lasts as long
     as the session: the names prepared are kept with the DB-API connection they were prepared on
-    (a reconnection is a new one; each thread has its own). Elsewhere the statement is simply run."""
+    (a reconnection is a new one; each thread has its own). Elsewhere, and behind a pooler in
+    transaction mode (`_may_prepare`), the statement is simply run."""
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+        if not _may_prepare():
             cursor.execute(sql, params)
             return cursor.fetchall()
         prepared, unsure = _session_state()
@@ -92,6 +93,13 @@ def fetch_prepared(name: str, sql: str, params) -> list[tuple]:
                 raise
             prepared.add(name)
         return cursor.fetchall()
+
+
+def _may_prepare() -> bool:
+    """Not with a transaction-pooling PgBouncer, where consecutive statements may reach other
+    server sessions: docs/scaling.md has such a setup set `DISABLE_SERVER_SIDE_CURSORS` for the
+    same reason (server-side state that must stay on one session)."""
+    return connection.vendor == "postgresql" and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
 
 
 def _session_state() -> tuple[set[str], set[str]]:

@@ -80,3 +80,12 @@ def test_fetch_prepared_after_a_failed_first_run_checks_the_server():
     with pytest.raises(DataError), transaction.atomic():
         fetch_prepared("marathon_test_divide", sql, [0])  # PREPARE done, EXECUTE failed
     assert fetch_prepared("marathon_test_divide", sql, [1]) == [(1,)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_runs_plainly_behind_a_transaction_pooler(monkeypatch, django_assert_num_queries):
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    with django_assert_num_queries(1) as captured:
+        assert fetch_prepared("marathon_test_pooled", "SELECT %s + 1", [1]) == [(2,)]
+    assert captured.captured_queries[0]["sql"] == "SELECT 1 + 1"
+    assert not _prepared_on_server("marathon_test_pooled")
