@@ -64,10 +64,12 @@ def test_fetch_prepared_prepares_once_per_session_and_counts_once(django_assert_
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
-def test_fetch_prepared_prepares_again_on_a_new_session():
+def test_fetch_prepared_prepares_again_on_a_new_session(monkeypatch):
     sql, params = Criterion.objects.filter(pk=-1).values_list("pk").query.sql_with_params()
     assert fetch_prepared("marathon_test_empty", sql, params) == []
-    connection.marathon_prepared = (object(), set(), set())  # as after a reconnection: nothing known
+    # As after a reconnection: nothing known. The session's real record comes back after the
+    # test (the statements other tests prepared on this session are still there).
+    monkeypatch.setattr(connection, "marathon_prepared", (object(), set(), set()), raising=False)
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE marathon_test_empty")
     assert fetch_prepared("marathon_test_empty", sql, params) == []
