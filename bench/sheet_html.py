@@ -80,9 +80,38 @@ def write(folder: str) -> None:
                                    {"feedback": "Fine & <ok>", "confidential_note": ""}, follow=True)
             body = re.sub(r"Saved at \d\d:\d\d:\d\d", "Saved at T", response.content.decode())
             save("expert-en-after-save.html", response, re.sub(r"<li>#(\d+) · [^<]*·", r"<li>#\1 · T ·", body))
+            _variants(client, sheets, save)
+            client = Client()
+            client.force_login(persona_user("office"))  # the summary's other page (round 5)
+            team = sheets["draft_sub"].assignment.project.team
+            for language in ("en", "de"):
+                save(f"office-{language}-results-draft.html",
+                     client.get(reverse("workspace:results_draft", args=[team.pk]), {"lang": language}))
             raise _Rollback
     except _Rollback:
         pass
+
+
+def _variants(client, sheets, save) -> None:
+    """Round 5: an invalid value (errors under a criterion and the values as sent), and criteria
+    that are optional, have no guidance, a name with markup and a fractional weight."""
+    from django.urls import reverse
+
+    from evaluation.models import Criterion
+
+    sheet = sheets["draft_sub"]
+    criteria = list(Criterion.objects.filter(edition_id=sheet.assignment.project.edition_id).order_by("pk"))
+    url = reverse("evaluation:sheet", args=[sheet.pk])
+    data = {"feedback": "x", "confidential_note": "", f"c{criteria[0].pk}": "99",
+            f"c{criteria[1].pk}": "2", f"c{criteria[1].pk}_comment": "<i>why</i> & how"}
+    for language in ("en", "de"):
+        save(f"expert-{language}-invalid.html", client.post(f"{url}?lang={language}", data))
+    Criterion.objects.filter(pk=criteria[0].pk).update(required=False, guidance_en="", guidance_de="",
+                                                       name_en='A <b>&</b> "name"', name_de="Ein <b>&</b>")
+    Criterion.objects.filter(pk=criteria[1].pk).update(weight="1.25", level_labels_en=None, level_labels_de=None)
+    for language in ("en", "de"):
+        save(f"expert-{language}-criteria-variants.html", client.get(url, {"lang": language}))
+        save(f"expert-{language}-invalid-variants.html", client.post(f"{url}?lang={language}", data))
 
 
 def main() -> None:

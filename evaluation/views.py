@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -120,9 +121,18 @@ def _sheet_context(sheet, form, user):
                                             in_team=sheet.in_team)
     editable = (sheet.assignment.member.user_id == user.pk and not conflict
                 and timezone.localdate() <= edition.evaluation_end)
+    revisions = selectors.recent_revisions(sheet.pk)
     return {"sheet": sheet, "form": form, "edition": edition, "submission": submission,
-            "conflict": conflict, "editable": editable,
-            "revisions": selectors.recent_revisions(sheet.pk)}
+            "conflict": conflict, "editable": editable, "revisions": revisions, "history": _history(revisions)}
+
+
+def _history(revisions) -> str:
+    """The history's items as the template's loop wrote them ("#3 · <date and time> · saved"), the
+    two words translated once rather than once per revision."""
+    words = {"submitted": _("submitted"), "saved": _("saved")}
+    return format_html_join("", "<li>#{} · {} · {}</li>", (
+        (revision.number, formats.date_format(timezone.template_localtime(revision.created_at), "DATETIME_FORMAT"),
+         words["submitted" if revision.action == "submitted" else "saved"]) for revision in revisions))
 
 
 @login_required

@@ -6,6 +6,7 @@ ids go, and run it with the ids (`evaluation.selectors.criteria_with_scores`,
 against the model's fields and looked up their converters on every call, which cost more CPU
 than running the statement; `instances` does that once per statement."""
 
+import re
 import weakref
 
 from django.conf import settings
@@ -62,20 +63,30 @@ def _layout(model, sql: str, columns: list[str]) -> tuple:
 
 # --- prepared statements -------------------------------------------------------------------
 # Statements of the busiest requests whose planning costs PostgreSQL more than running them (the
-# score-sheet save's lock joins seven tables: ~1 ms of planning, 0.07 ms of execution). On
-# PostgreSQL each is prepared once per connection (`PREPARE`) and then run with `EXECUTE`: after
-# its first executions the server keeps a generic plan and plans no more. The names prepared on
-# a connection are kept per DB-API connection (a new connection prepares again); prepared
-# statements outlive a rolled-back transaction, and a table change makes PostgreSQL plan again.
+# score-sheet save's lock joins seven tables: ~1 ms of planning, 0.07 ms of execution; the score
+# sheet's nine tables: ~2 ms of planning, 0.2 ms of execution). On PostgreSQL each is prepared once
+# per connection (`PREPARE`) and then run with `EXECUTE`: after its first executions the server
+# keeps a generic plan and plans no more. The names prepared on a connection are kept per DB-API
+# connection (a new connection prepares again; each thread has its own); prepared statements
+# outlive a rolled-back transaction, and a table change makes PostgreSQL plan again.
 _prepared: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_PLACEHOLDER = re.compile(r"%[%s]")
+
+
+def may_prepare() -> bool:
+    """Prepared statements are used on PostgreSQL unless `DB_PREPARED_STATEMENTS` is off — behind
+    a transaction-pooling PgBouncer consecutive statements may reach other server sessions, which
+    is also why such a setup sets `DISABLE_SERVER_SIDE_CURSORS` (then they are off too)."""
+    return (connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS
+            and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"))
 
 
 def execute_prepared(cursor, name: str, sql: str, params: list | tuple) -> None:
     """`cursor.execute(sql, params)` through a statement prepared on this connection under
-    `name` (one `PREPARE` per connection, not logged as a query of the request). `sql` has a
-    `%s` mark per parameter and no other `%`. Other databases, and PostgreSQL with
-    `DB_PREPARED_STATEMENTS` off, run the statement as it is."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+    `name` (one `PREPARE` per connection, not logged as a query of the request; the `EXECUTE` is).
+    `sql` is a fixed statement with a `%s` mark per parameter, `%%` for a literal `%` (as the ORM
+    writes them). Without `may_prepare()` the statement runs as it is."""
+    if not may_prepare():
         cursor.execute(sql, params)
         return
     raw = connection.connection
@@ -83,12 +94,26 @@ def execute_prepared(cursor, name: str, sql: str, params: list | tuple) -> None:
     if names is None:
         names = _prepared[raw] = set()
     if name not in names:
-        parts = sql.split("%s")
-        numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
         with raw.cursor() as prepare:
-            prepare.execute(f"PREPARE {name} AS {numbered}")
+            prepare.execute(f"PREPARE {name} AS {_numbered(sql)}")
         names.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+
+
+def fetch_prepared(name: str, sql: str, params) -> list[tuple]:
+    """The rows of `sql` run through `execute_prepared`."""
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, name, sql, params)
+        return cursor.fetchall()
+
+
+def _numbered(sql: str) -> str:
+    """`%s` marks as PREPARE's `$1`, `$2`…, `%%` as `%` (PREPARE is sent without parameters, so
+    the driver unescapes nothing)."""
+    count = iter(range(1, sql.count("%s") + 1))
+    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(count)}", sql)
+
+
 def compiled(queryset) -> tuple:
     """A queryset's statement compiled once, with what turns its rows into objects as the ORM's
     own iterable does (the model's fields, then the `select_related` objects). For a statement

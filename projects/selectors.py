@@ -1,5 +1,6 @@
 """Reads of projects: who sees what, the catalogue with its filters and search."""
 
+import functools
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -9,6 +10,8 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from marathon import statements
 
 from .composition import STUDENT_ROLES, compose, team_composition
 from .models import SEARCH_CONFIG, Membership, Project, ProjectAttachment, ProjectStatus, Team
@@ -74,12 +77,16 @@ def catalogue_people(rows: list[dict]) -> list[dict]:
     """Adds to each page row its proposer (`proposer`: id, full name, status, university's
     short name), its team's id and `composition` (None without a team), in one statement by
     primary key with the team's members as tuples (no Membership or User instances): the
-    prefetch built a Membership and a User per member (~100 per page)."""
-    found = (Project.objects.filter(pk__in=[row["id"] for row in rows]).order_by()
-             .values_list("pk", "proposer_id", "proposer__full_name", "proposer__status",
-                          "proposer__university__short_name", "team__id", "team__capacity",
-                          "team__memberships__role", "team__memberships__user__university_id",
-                          "team__memberships__user__status"))
+    prefetch built a Membership and a User per member (~100 per page). The statement is built
+    once per process and prepared on the database session (`marathon.statements.fetch_prepared`):
+    compiling its six relations cost ~0.4 ms of CPU per request, planning them as much again."""
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    if connection.vendor == "postgresql":
+        found = statements.fetch_prepared("marathon_catalogue_people", _catalogue_people_sql(), [ids])
+    else:
+        found = _people_of(ids)
     people, students = {}, {}
     for pk, *proposer, team_id, capacity, role, university_id, status in found:
         people[pk] = (proposer, team_id, capacity)
@@ -95,6 +102,28 @@ def catalogue_people(rows: list[dict]) -> list[dict]:
             students=students[row["id"]], capacity=capacity, minimum=row["team_size_min"],
             edition=EditionRules(row["edition__min_universities"], row["edition__require_degree_mix"]))
     return rows
+
+
+def _people_of(ids: list[int]) -> QuerySet:
+    return (Project.objects.filter(pk__in=ids).order_by()
+            .values_list("pk", "proposer_id", "proposer__full_name", "proposer__status",
+                         "proposer__university__short_name", "team__id", "team__capacity",
+                         "team__memberships__role", "team__memberships__user__university_id",
+                         "team__memberships__user__status"))
+
+
+_PEOPLE_MARK = -18_501
+
+
+@functools.cache
+def _catalogue_people_sql() -> str:
+    """`catalogue_people`'s statement on PostgreSQL, the page's ids as one array parameter
+    (`id = ANY(%s)`): the same statement for every page size."""
+    sql, params = _people_of([_PEOPLE_MARK]).query.sql_with_params()
+    ids = f"{connection.ops.quote_name(Project._meta.db_table)}.{connection.ops.quote_name('id')}"
+    if list(params) != [_PEOPLE_MARK] or sql.count(f"{ids} IN (%s)") != 1:
+        raise RuntimeError("Unexpected shape of the catalogue's people statement.")
+    return sql.replace(f"{ids} IN (%s)", f"{ids} = ANY(%s)")
 
 
 def _composition_members():

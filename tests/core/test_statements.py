@@ -1,11 +1,17 @@
 """`marathon.statements.instances`: the same objects as `Model.objects.raw()` for a statement the
-ORM wrote once (issue 18: the score-sheet page's criteria, revisions and workspace summary)."""
+ORM wrote once (issue 18: the score-sheet page's criteria, revisions and workspace summary);
+`execute_prepared` / `fetch_prepared`: such a statement as a prepared statement of the connection
+(the sheet's lookup, the save's lock)."""
+
+import weakref
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.db.models import F, Value
 
 from evaluation.models import Criterion
-from marathon.statements import instances
+from marathon import statements
+from marathon.statements import fetch_prepared, instances
 from tests.evaluation.factories import CriterionFactory
 from tests.factories import EditionFactory
 
@@ -72,3 +78,58 @@ def test_execute_prepared_off_runs_the_statement_as_it_is(settings):
         execute_prepared(cursor, "test_edition_year_off", sql, [edition.pk])
         assert cursor.fetchall() == [(edition.year,)]
     assert captured.captured_queries[0]["sql"].startswith("SELECT year")
+
+
+def _prepared_on_server(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_prepares_once_per_session_and_counts_once(django_assert_num_queries):
+    edition = EditionFactory()
+    CriterionFactory(edition=edition, name="Rigour 100%")
+    sql = ("SELECT c.name_en, c.edition_id FROM evaluation_criterion c "
+           "WHERE c.edition_id = %s AND c.name_en LIKE '%%100%%' AND c.position >= %s")
+    params = [edition.pk, 0]
+    with django_assert_num_queries(1) as captured:  # the PREPARE, once per connection, is not logged
+        assert fetch_prepared("marathon_test_rows", sql, params) == [("Rigour 100%", edition.pk)]
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE marathon_test_rows (")
+    with django_assert_num_queries(1) as captured:
+        assert fetch_prepared("marathon_test_rows", sql, params) == [("Rigour 100%", edition.pk)]
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE marathon_test_rows (")
+    assert _prepared_on_server("marathon_test_rows")
+    other = EditionFactory()
+    CriterionFactory(edition=other, name="Impact 100%")
+    assert fetch_prepared("marathon_test_rows", sql, [other.pk, 0]) == [("Impact 100%", other.pk)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_prepares_again_on_a_new_session(monkeypatch):
+    sql, params = Criterion.objects.filter(pk=-1).values_list("pk").query.sql_with_params()
+    assert fetch_prepared("marathon_test_empty", sql, params) == []
+    # As after a reconnection: nothing known. The connection's real record comes back after the
+    # test (the statements other tests prepared on this session are still there).
+    monkeypatch.setattr(statements, "_prepared", weakref.WeakKeyDictionary())
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE marathon_test_empty")
+    assert fetch_prepared("marathon_test_empty", sql, params) == []
+    assert _prepared_on_server("marathon_test_empty")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_after_a_failed_first_run_checks_the_server():
+    sql = "SELECT 1 / %s"
+    with pytest.raises(DataError), transaction.atomic():
+        fetch_prepared("marathon_test_divide", sql, [0])  # PREPARE done (it outlives the rollback), EXECUTE failed
+    assert fetch_prepared("marathon_test_divide", sql, [1]) == [(1,)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_fetch_prepared_runs_plainly_behind_a_transaction_pooler(monkeypatch, django_assert_num_queries):
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    with django_assert_num_queries(1) as captured:
+        assert fetch_prepared("marathon_test_pooled", "SELECT %s + 1", [1]) == [(2,)]
+    assert captured.captured_queries[0]["sql"] == "SELECT 1 + 1"
+    assert not _prepared_on_server("marathon_test_pooled")

@@ -20,6 +20,15 @@ def test_search_can_use_the_gin_index():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_search_index_has_no_pending_list():
+    # With GIN's fastupdate every search read the whole unsorted list of documents not yet
+    # merged (the entire index after a bulk load) until VACUUM ran (migration 0007).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'project_search_vector_idx'")
+        assert cursor.fetchone() == (["fastupdate=off"],)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 def test_stored_search_vector_follows_edits():
     project = approved_project_with_team(title="Hydrogen storage", summary="Tanks", keywords="")
     assert list(selectors.search_projects(Project.objects.all(), "hydrogen")) == [project]

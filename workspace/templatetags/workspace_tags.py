@@ -3,6 +3,8 @@ the commission's summary on the score sheet (each one line in the host template)
 
 from django import template
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import formats
+from django.utils.html import format_html_join
 
 from marathon.models import Edition
 from projects.models import Membership, Team
@@ -31,6 +33,19 @@ def workspace_evaluation_summary(context, project, edition=None):
     if edition is not None and edition.pk == team.edition_id:
         team.edition = edition
     return {"summary": selectors.evaluation_summary(team), "can_open": _can_open(context["request"].user, team)}
+
+
+# The summary's two loops, as they wrote them (same escaping and date format), without a
+# template node per milestone and per kind of entry (issue 18: the score sheet's fixed cost).
+@register.filter
+def milestone_items(milestones) -> str:
+    return format_html_join("", "<li>{} · {} · {}</li>", (
+        (m.title, m.status_label, formats.date_format(m.due_date, "j M Y")) for m in milestones))
+
+
+@register.filter
+def journal_line(counts: dict) -> str:
+    return format_html_join(" · ", "{}: {}", counts.items())
 
 
 def _can_open(user, team: Team) -> bool:
