@@ -34,19 +34,15 @@ def write(folder: str) -> None:
 
     from django.db import transaction
 
-    from evaluation.models import Commission, ConflictOfInterest, ConflictSource, ScoreSheet, SheetStatus
+    from bench.results_cost import conflicts_and_drafts
+    from evaluation.models import Commission
 
     os.makedirs(folder, exist_ok=True)
     frozen = datetime.fromisoformat(FROZEN)
     try:
         with transaction.atomic(), mock.patch("django.utils.timezone.now", return_value=frozen):
             _write_pages(folder, "")
-            sheets = list(ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).order_by("pk")
-                          .values_list("pk", "assignment__member_id", "assignment__project_id"))
-            ConflictOfInterest.objects.bulk_create([
-                ConflictOfInterest(member_id=member, project_id=project, source=ConflictSource.DECLARED, reason="x")
-                for _pk, member, project in sheets[::37]])
-            ScoreSheet.objects.filter(pk__in=[pk for pk, _m, _p in sheets[5::11]]).update(status=SheetStatus.DRAFT)
+            conflicts_and_drafts()
             _write_pages(folder, "-conflicts")
             for needed in (3, 5):
                 Commission.objects.update(min_sheets_per_project=needed)

@@ -80,7 +80,7 @@ def bodies(out: Path) -> None:
 
     from django.db import transaction
 
-    from evaluation.models import ConflictOfInterest, ConflictSource, Criterion, ScoreSheet, SheetStatus
+    from evaluation.models import Criterion
 
     out.mkdir(parents=True, exist_ok=True)
     frozen = datetime.fromisoformat(FROZEN)
@@ -92,17 +92,26 @@ def bodies(out: Path) -> None:
             _write_bodies(out, "")
             # Conflicts recorded on some submitted sheets, and some sheets back to drafts: fewer
             # counted sheets, projects left without any.
-            sheets = list(ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).order_by("pk")
-                          .values_list("pk", "assignment__member_id", "assignment__project_id"))
-            ConflictOfInterest.objects.bulk_create([
-                ConflictOfInterest(member_id=member, project_id=project, source=ConflictSource.DECLARED, reason="x")
-                for _pk, member, project in sheets[::37]])
-            ScoreSheet.objects.filter(pk__in=[pk for pk, _m, _p in sheets[5::11]]).update(status=SheetStatus.DRAFT)
+            conflicts_and_drafts()
             _write_bodies(out, "-conflicts")
             raise _Rollback
     except _Rollback:
         pass
     print(f"bodies written to {out}")
+
+
+def conflicts_and_drafts() -> None:
+    """Conflicts declared on every 37th submitted sheet and every 11th from the 5th back to a
+    draft (inside the caller's rolled-back transaction): fewer counted sheets, some projects left
+    without any. Shared with `bench.dashboard_html`."""
+    from evaluation.models import ConflictOfInterest, ConflictSource, ScoreSheet, SheetStatus
+
+    sheets = list(ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).order_by("pk")
+                  .values_list("pk", "assignment__member_id", "assignment__project_id"))
+    ConflictOfInterest.objects.bulk_create([
+        ConflictOfInterest(member_id=member, project_id=project, source=ConflictSource.DECLARED, reason="x")
+        for _pk, member, project in sheets[::37]])
+    ScoreSheet.objects.filter(pk__in=[pk for pk, _m, _p in sheets[5::11]]).update(status=SheetStatus.DRAFT)
 
 
 def _write_bodies(out: Path, suffix: str) -> None:

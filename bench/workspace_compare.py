@@ -21,6 +21,8 @@ import os
 import re
 import sys
 
+from bench.catalogue_compare import diff  # the same comparison of two dumps
+
 CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+"|("X-CSRFToken": ")[^"]+"')
 EXPORT_IDS = re.compile(rb'(export-|/workspace/exports/)[0-9]+')
 SORTS = ["risk", "overdue", "activity", "-activity", "name", "nope"]
@@ -194,21 +196,6 @@ def dump(path: str) -> None:
     with open(path, "w") as out:
         json.dump(bodies, out)
     print(f"{len(bodies)} responses written to {path}")
-
-
-def diff(before_path: str, after_path: str) -> int:
-    with open(before_path) as a, open(after_path) as b:
-        before, after = json.load(a), json.load(b)
-    differing = [key for key in before if before[key] != after.get(key)]
-    missing = set(before) ^ set(after)
-    statuses: dict = {}
-    for status, _body in before.values():
-        statuses[status] = statuses.get(status, 0) + 1
-    print(f"{len(before)} responses compared (statuses {statuses}); "
-          f"{len(differing)} differ, {len(missing)} only on one side")
-    for key in differing[:20]:
-        print("  differs:", key)
-    return 1 if differing or missing else 0
 
 
 if __name__ == "__main__":
