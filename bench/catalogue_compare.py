@@ -11,9 +11,10 @@ several languages, and stores status and body of each; the HTML page's CSRF toke
 Run it against the benchmark database (scale 100, the equal-data edition)."""
 
 import json
-import os
 import re
 import sys
+
+from bench import setup_django
 
 CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+"|("X-CSRFToken": ")[^"]+"')
 PEOPLE = {
@@ -94,11 +95,13 @@ def diff(before_path: str, after_path: str) -> int:
     return 1 if differing or missing else 0
 
 
-if __name__ == "__main__":
+def command(dump_to) -> None:
+    """A comparison script's command line: `dump FILE` (with Django set up) or `diff BEFORE AFTER`."""
     if sys.argv[1] == "diff":
         sys.exit(diff(sys.argv[2], sys.argv[3]))
-    import django
+    setup_django()
+    dump_to(sys.argv[2])
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
-    dump(sys.argv[2])
+
+if __name__ == "__main__":
+    command(dump)

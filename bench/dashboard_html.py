@@ -18,6 +18,8 @@ import re
 import sys
 from unittest import mock
 
+from bench import setup_django
+
 FROZEN = "2026-12-04T06:00:00+00:00"
 MASKS = (re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|csrf-token" content=")[^"]+'),
          re.compile(r'(nonce=")[^"]+'))
@@ -90,10 +92,7 @@ def _write_pages(folder: str, suffix: str, views=VIEWS) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     write(sys.argv[1])
 
 

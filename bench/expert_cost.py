@@ -15,6 +15,8 @@ import pstats
 import sys
 import time
 
+from bench import setup_django
+
 
 def _requests():
     from django.urls import reverse
@@ -114,10 +116,7 @@ def measure(n: int = 50, profile_name: str | None = None) -> dict:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     for name, (cpu, queries) in measure(n, sys.argv[2] if len(sys.argv) > 2 else None).items():
         print(f"{name:28s} {cpu:6.2f} ms CPU/request  {queries:3d} queries")  # noqa: T201

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import requests
 
+from bench import setup_django
+
 NOT_THERE = {404, 405}
 SOLO = 20  # requests of the one-client pass per scenario
 DONE_STATES = {"done", "finished", "success", "succeeded", "completed", "complete", "ready"}
@@ -500,8 +502,6 @@ def meta(base_url: str, count: int, concurrency: int) -> dict:
 
 
 def main() -> None:
-    import django
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--requests", type=int, default=200)
@@ -513,8 +513,7 @@ def main() -> None:
     parser.add_argument("--append", action="store_true", help="add to the results.json in --out")
     parser.add_argument("--mixed-experts", type=int, default=None)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     from bench import report
 
     results = benchmark(args.base_url.rstrip("/"), count=args.requests, concurrency=args.concurrency,

@@ -7,10 +7,9 @@ Same scenarios, personas and logins as `bench.load` (so the same DATABASE_URL as
 The export and mixed scenarios run as `bench.load` runs them (the export needs a Celery worker)."""
 
 import argparse
-import os
 import time
 
-from bench import load
+from bench import load, setup_django
 
 
 def probe(base_url: str, gunicorn_pid: int, *, count: int, phase: str, log=print) -> list[dict]:
@@ -65,16 +64,13 @@ def worker(gunicorn_pid: int) -> dict:
 
 
 def main() -> None:
-    import django
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--gunicorn-pid", type=int, required=True)
     parser.add_argument("--requests", type=int, default=10, help="per scenario")
     parser.add_argument("--phase", default="warm", choices=["warm", "cold"])
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     probe(args.base_url.rstrip("/"), args.gunicorn_pid, count=args.requests, phase=args.phase)
 
 

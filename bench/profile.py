@@ -7,9 +7,10 @@ SQL statements, and EXPLAIN ANALYZE of the slowest one.
 
 import cProfile
 import io
-import os
 import pstats
 import sys
+
+from bench import setup_django
 
 SQL_SHOWN = 8
 
@@ -67,10 +68,7 @@ def profile(name_part: str, top: int = 30) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     profile(sys.argv[1], top=int(sys.argv[2]) if len(sys.argv) > 2 else 40)

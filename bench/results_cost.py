@@ -16,12 +16,13 @@ cache on (twice: computed, then read back) and off, writes each response's statu
 Everything runs in a transaction that is rolled back."""
 
 import gc
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 from unittest import mock
+
+from bench import setup_django
 
 FROZEN = "2026-12-04T06:00:00+00:00"
 
@@ -137,10 +138,7 @@ def _write_bodies(out: Path, suffix: str) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     if len(sys.argv) < 2 or sys.argv[1] not in ("cost", "bodies"):
         sys.exit(__doc__)
     if sys.argv[1] == "cost":

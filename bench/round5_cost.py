@@ -20,6 +20,8 @@ import statistics
 import sys
 import time
 
+from bench import setup_django
+
 
 def scenarios() -> dict:
     from bench import scenarios as s
@@ -113,10 +115,7 @@ def profile(name: str, n: int = 300) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     command, args = sys.argv[1], sys.argv[2:]
     if command == "cpu":
         cpu(*(int(a) for a in args))

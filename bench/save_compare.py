@@ -19,6 +19,7 @@ import os
 import re
 import sys
 
+from bench import setup_django
 from bench.sheet_html import CSRF, _Rollback, _sheets
 
 TIME = re.compile(r'"(updated_at|submitted_at|created_at)": "[^"]+"')
@@ -133,10 +134,7 @@ def write(folder: str) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     write(sys.argv[1])
 
 

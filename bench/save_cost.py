@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import setup_django
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # The harness's own statements (each request runs in a savepoint of one outer transaction).
 _HARNESS = ("SAVEPOINT", "ROLLBACK TO", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
@@ -150,10 +152,7 @@ def explain(name: str, runs: int = 9) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     from django.db import transaction
 
     from bench.querycount import _Rollback

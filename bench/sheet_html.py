@@ -16,6 +16,8 @@ import os
 import re
 import sys
 
+from bench import setup_django
+
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
 
@@ -115,10 +117,7 @@ def _variants(client, sheets, save) -> None:
 
 
 def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     write(sys.argv[1])
 
 

@@ -17,11 +17,9 @@ and the team page of teams given milestone owners, activity and exports the benc
 CSRF tokens are masked (they change on every request). Run it against the benchmark database."""
 
 import json
-import os
 import re
-import sys
 
-from bench.catalogue_compare import diff  # the same comparison of two dumps
+from bench.catalogue_compare import command  # the same command line and comparison of two dumps
 
 CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+"|("X-CSRFToken": ")[^"]+"')
 EXPORT_IDS = re.compile(rb'(export-|/workspace/exports/)[0-9]+')
@@ -199,10 +197,4 @@ def dump(path: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "diff":
-        sys.exit(diff(sys.argv[2], sys.argv[3]))
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
-    dump(sys.argv[2])
+    command(dump)

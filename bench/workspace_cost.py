@@ -9,10 +9,11 @@ and prints per scenario the median over `rounds` of the mean `time.process_time(
 (worker CPU; waiting for PostgreSQL is not counted), the wall time spent in `cursor.execute`
 and the queries per request. Run it from the checkout to measure (before/after alternating)."""
 
-import os
 import statistics
 import sys
 import time
+
+from bench import setup_django
 
 
 def _timer(store):
@@ -56,10 +57,7 @@ def measure(rounds: int = 5, only: str = "") -> dict:
 
 
 if __name__ == "__main__":
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marathon.settings")
-    django.setup()
+    setup_django()
     found = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 5, sys.argv[2] if len(sys.argv) > 2 else "")
     for name, row in found.items():
         print(f"{name:45s} cpu {row['cpu']:6.2f} ms  sql {row['sql']:6.2f} ms  "

@@ -3,6 +3,8 @@
 
 from django.db import migrations
 
+from marathon.migration_operations import postgresql_sql
+
 COLUMN_SQL = """
 ALTER TABLE industry_researchtask ADD COLUMN search_vector tsvector;
 
@@ -33,17 +35,7 @@ ALTER TABLE industry_researchtask DROP COLUMN IF EXISTS search_vector;
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(COLUMN_SQL)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE_SQL)
-
-
 class Migration(migrations.Migration):
     dependencies = [("industry", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_sql(COLUMN_SQL, REVERSE_SQL)]

@@ -8,6 +8,8 @@ in-memory Team saved by Django must never overwrite it."""
 
 from django.db import migrations
 
+from marathon.migration_operations import postgresql_sql
+
 FORWARD_SQL = """
 ALTER TABLE projects_team ADD COLUMN student_count integer NOT NULL DEFAULT 0;
 
@@ -38,17 +40,7 @@ ALTER TABLE projects_team DROP COLUMN IF EXISTS student_count;
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD_SQL)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE_SQL)
-
-
 class Migration(migrations.Migration):
     dependencies = [("projects", "0004_search_vector_column")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_sql(FORWARD_SQL, REVERSE_SQL)]

@@ -11,6 +11,8 @@ here as well (turning `fastupdate` off does not flush it)."""
 
 from django.db import migrations
 
+from marathon.migration_operations import postgresql_sql
+
 FORWARD_SQL = """
 ALTER INDEX project_search_vector_idx SET (fastupdate = off);
 SELECT gin_clean_pending_list('project_search_vector_idx'::regclass);
@@ -18,17 +20,7 @@ SELECT gin_clean_pending_list('project_search_vector_idx'::regclass);
 REVERSE_SQL = "ALTER INDEX project_search_vector_idx RESET (fastupdate);"
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD_SQL)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE_SQL)
-
-
 class Migration(migrations.Migration):
     dependencies = [("projects", "0006_project_ordering_tie_breaker")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_sql(FORWARD_SQL, REVERSE_SQL)]

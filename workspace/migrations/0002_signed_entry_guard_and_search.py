@@ -7,6 +7,8 @@ SQLite (`make run`) skips both: the service enforces the rule and search falls b
 
 from django.db import migrations
 
+from marathon.migration_operations import postgresql_sql
+
 GUARD_SQL = """
 CREATE FUNCTION workspace_journal_signed_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -64,16 +66,6 @@ ALTER TABLE workspace_journalentry DROP COLUMN IF EXISTS search_vector;
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(GUARD_SQL, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE_SQL, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("workspace", "0001_workspace_models")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgresql_sql(GUARD_SQL, REVERSE_SQL)]
